@@ -1,0 +1,155 @@
+"""The area tree (street → community → grid → compound/building → micro-grid) and staff posts.
+
+Every node keeps a materialised ``path`` of its ancestors' codes ("LX/LX01/LX01-03/"),
+so a subtree is one ``path LIKE 'prefix%'`` query on an index and the ancestors are
+one ``code IN (...)`` query, whatever the depth or the size of the tree.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+PATH_SEPARATOR = "/"
+
+code_validator = RegexValidator(
+    r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,39}$",
+    _("编码只能包含字母、数字、点、下划线和连字符，且以字母或数字开头。"),
+)
+
+
+class AreaLevel(models.IntegerChoices):
+    STREET = 1, _("街道")
+    COMMUNITY = 2, _("社区")
+    GRID = 3, _("网格")
+    COMPOUND = 4, _("小区/楼栋")
+    MICROGRID = 5, _("微网格")
+
+    @classmethod
+    def child_of(cls, level: int) -> int | None:
+        return level + 1 if level < cls.MICROGRID else None
+
+
+class AreaQuerySet(models.QuerySet):
+    def subtree_of(self, area: Area, *, include_self: bool = True) -> AreaQuerySet:
+        qs = self.filter(path__startswith=area.path)
+        return qs if include_self else qs.exclude(pk=area.pk)
+
+    def within_paths(self, paths: list[str]) -> AreaQuerySet:
+        return self.filter(paths_q(paths, "path"))
+
+
+def paths_q(paths: list[str], field: str) -> Q:
+    """A Q matching rows whose ``field`` lies under any of ``paths`` (nothing when empty)."""
+    q = Q(pk__in=[])
+    for path in paths:
+        q |= Q(**{f"{field}__startswith": path})
+    return q
+
+
+class Area(models.Model):
+    code = models.CharField(_("编码"), max_length=40, unique=True, validators=[code_validator])
+    name = models.CharField(_("名称"), max_length=100)
+    level = models.PositiveSmallIntegerField(_("层级"), choices=AreaLevel.choices)
+    parent = models.ForeignKey(
+        "self", verbose_name=_("上级"), null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
+    path = models.CharField(_("路径"), max_length=255, unique=True, editable=False)
+
+    objects = AreaQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("区域")
+        verbose_name_plural = _("区域")
+        ordering = ["path"]
+        constraints = [
+            models.CheckConstraint(condition=Q(level__gte=1, level__lte=5), name="area_level_range"),
+            models.CheckConstraint(
+                condition=Q(level=AreaLevel.STREET, parent__isnull=True)
+                | Q(level__gt=AreaLevel.STREET, parent__isnull=False),
+                name="area_only_streets_are_roots",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def depth(self) -> int:
+        return self.path.count(PATH_SEPARATOR)
+
+    @property
+    def ancestor_codes(self) -> list[str]:
+        """Codes from the root down to and including this node, read off the path."""
+        return [c for c in self.path.split(PATH_SEPARATOR) if c]
+
+    def is_within(self, other: Area) -> bool:
+        return self.path.startswith(other.path)
+
+    @staticmethod
+    def build_path(parent: Area | None, code: str) -> str:
+        return (parent.path if parent else "") + code + PATH_SEPARATOR
+
+
+class PostRole(models.TextChoices):
+    STREET_OFFICIAL = "street_official", _("街道干部")
+    COMMUNITY_DISPATCHER = "community_dispatcher", _("社区派单员")
+    GRID_LEADER = "grid_leader", _("网格长")
+    GRID_WORKER = "grid_worker", _("网格员")
+    BUILDING_HEAD = "building_head", _("楼栋长")
+    MICROGRID_LEADER = "microgrid_leader", _("微网格长")
+    PROPERTY_MANAGER = "property_manager", _("物业")
+    UNIT_LIAISON = "unit_liaison", _("成员单位联络员")
+    PARTY_MEMBER = "party_member", _("在职党员")
+
+
+# The level of node each role is posted to.
+ROLE_LEVEL: dict[str, int] = {
+    PostRole.STREET_OFFICIAL: AreaLevel.STREET,
+    PostRole.COMMUNITY_DISPATCHER: AreaLevel.COMMUNITY,
+    PostRole.GRID_LEADER: AreaLevel.GRID,
+    PostRole.GRID_WORKER: AreaLevel.GRID,
+    PostRole.BUILDING_HEAD: AreaLevel.COMPOUND,
+    PostRole.MICROGRID_LEADER: AreaLevel.MICROGRID,
+    PostRole.PROPERTY_MANAGER: AreaLevel.COMPOUND,
+    PostRole.UNIT_LIAISON: AreaLevel.COMMUNITY,
+    PostRole.PARTY_MEMBER: AreaLevel.COMMUNITY,
+}
+
+
+class Post(models.Model):
+    """A staff user's role on one node; a user's scope is the union of their posts' subtrees."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("用户"), on_delete=models.CASCADE, related_name="posts"
+    )
+    role = models.CharField(_("岗位"), max_length=32, choices=PostRole.choices)
+    area = models.ForeignKey(Area, verbose_name=_("区域"), on_delete=models.PROTECT, related_name="posts")
+    member_unit = models.ForeignKey(
+        "parties.MemberUnit",
+        verbose_name=_("成员单位"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="liaison_posts",
+        help_text=_("仅成员单位联络员需要填写。"),
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("岗位")
+        verbose_name_plural = _("岗位")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "role", "area"], name="post_unique_user_role_area"),
+            models.CheckConstraint(
+                condition=Q(role=PostRole.UNIT_LIAISON, member_unit__isnull=False)
+                | (~Q(role=PostRole.UNIT_LIAISON) & Q(member_unit__isnull=True)),
+                name="post_member_unit_only_for_liaisons",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_role_display()} · {self.area}"
