@@ -77,7 +77,9 @@ def forget_access(user: AbstractBaseUser) -> None:
         delattr(user, _CACHE_ATTR)
 
 
-def scope_q(user: AbstractBaseUser | AnonymousUser, *, path_field: str, roles: Iterable[str] | None = None) -> Q:
+def scope_q(
+    user: AbstractBaseUser | AnonymousUser, *, path_field: str, roles: Iterable[str] | None = None
+) -> Q:
     """A Q limiting rows to the user's scope by a materialised-path field.
 
     ``roles`` narrows the scope to the subtrees of posts with those roles.
@@ -93,7 +95,9 @@ def areas_in_scope(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Area]:
     return Area.objects.filter(scope_q(user, path_field="path"))
 
 
-def area_in_scope(user: AbstractBaseUser | AnonymousUser, area: Area, *, roles: Iterable[str] | None = None) -> bool:
+def area_in_scope(
+    user: AbstractBaseUser | AnonymousUser, area: Area, *, roles: Iterable[str] | None = None
+) -> bool:
     access = access_for(user)
     if access.is_superuser:
         return True
@@ -121,3 +125,54 @@ INTAKE_ROLES = (
     PostRole.BUILDING_HEAD,
     PostRole.MICROGRID_LEADER,
 )
+
+
+# --- orders ---------------------------------------------------------------
+# Who may do what to an order. The order services call ``order_may`` before every move;
+# views call it to decide which buttons to show. Scope is by the order's area path.
+
+
+def order_scope_q(user: AbstractBaseUser | AnonymousUser, *, prefix: str = "") -> Q:
+    """Orders the user may see: in their posts' subtrees, or handled by them or their unit."""
+    access = access_for(user)
+    if access.is_superuser:
+        return Q()
+    q = scope_q(user, path_field=f"{prefix}area__path")
+    if getattr(user, "pk", None):
+        q |= Q(**{f"{prefix}handler_user_id": user.pk})
+    unit_ids = access.member_unit_ids()
+    if unit_ids:
+        q |= Q(**{f"{prefix}handler_unit_id__in": unit_ids})
+    return q
+
+
+def is_order_handler(user: AbstractBaseUser | AnonymousUser, order) -> bool:
+    """The current handler: the user the order is dispatched to, or a liaison of its unit."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if order.handler_user_id is not None:
+        return order.handler_user_id == user.pk
+    if order.handler_unit_id is not None:
+        return order.handler_unit_id in access_for(user).member_unit_ids()
+    return False
+
+
+def is_order_dispatcher(user: AbstractBaseUser | AnonymousUser, order) -> bool:
+    """A community dispatcher or street official whose scope covers the order's area."""
+    return area_in_scope(user, order.area, roles=DISPATCH_ROLES)
+
+
+# Actions performed by the current handler vs. by a dispatcher.
+HANDLER_ACTIONS = frozenset({"sign", "return", "request_extension", "resolve"})
+DISPATCHER_ACTIONS = frozenset(
+    {"dispatch", "approve_extension", "refuse_extension", "escalate", "cancel", "callback", "note"}
+)
+
+
+def order_may(user: AbstractBaseUser | AnonymousUser, action: str, order) -> bool:
+    """Whether a staff user may perform ``action`` on ``order`` (status aside)."""
+    if action in HANDLER_ACTIONS:
+        return is_order_handler(user, order)
+    if action in DISPATCHER_ACTIONS:
+        return is_order_dispatcher(user, order)
+    return False

@@ -16,7 +16,9 @@ class AreaAdmin(admin.ModelAdmin):
         if change:
             services.area_update(area=obj, code=obj.code, name=obj.name, parent=obj.parent)
         else:
-            created = services.area_create(code=obj.code, name=obj.name, level=obj.level, parent=obj.parent)
+            created = services.area_create(
+                code=obj.code, name=obj.name, level=obj.level, parent=obj.parent
+            )
             obj.pk, obj.path = created.pk, created.path
 
 

@@ -55,7 +55,12 @@ class Area(models.Model):
     name = models.CharField(_("名称"), max_length=100)
     level = models.PositiveSmallIntegerField(_("层级"), choices=AreaLevel.choices)
     parent = models.ForeignKey(
-        "self", verbose_name=_("上级"), null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+        "self",
+        verbose_name=_("上级"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
     )
     path = models.CharField(_("路径"), max_length=255, unique=True, editable=False)
 
@@ -66,7 +71,9 @@ class Area(models.Model):
         verbose_name_plural = _("区域")
         ordering = ["path"]
         constraints = [
-            models.CheckConstraint(condition=Q(level__gte=1, level__lte=5), name="area_level_range"),
+            models.CheckConstraint(
+                condition=Q(level__gte=1, level__lte=5), name="area_level_range"
+            ),
             models.CheckConstraint(
                 condition=Q(level=AreaLevel.STREET, parent__isnull=True)
                 | Q(level__gt=AreaLevel.STREET, parent__isnull=False),
@@ -124,10 +131,15 @@ class Post(models.Model):
     """A staff user's role on one node; a user's scope is the union of their posts' subtrees."""
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("用户"), on_delete=models.CASCADE, related_name="posts"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("用户"),
+        on_delete=models.CASCADE,
+        related_name="posts",
     )
     role = models.CharField(_("岗位"), max_length=32, choices=PostRole.choices)
-    area = models.ForeignKey(Area, verbose_name=_("区域"), on_delete=models.PROTECT, related_name="posts")
+    area = models.ForeignKey(
+        Area, verbose_name=_("区域"), on_delete=models.PROTECT, related_name="posts"
+    )
     member_unit = models.ForeignKey(
         "parties.MemberUnit",
         verbose_name=_("成员单位"),
@@ -143,7 +155,9 @@ class Post(models.Model):
         verbose_name = _("岗位")
         verbose_name_plural = _("岗位")
         constraints = [
-            models.UniqueConstraint(fields=["user", "role", "area"], name="post_unique_user_role_area"),
+            models.UniqueConstraint(
+                fields=["user", "role", "area"], name="post_unique_user_role_area"
+            ),
             models.CheckConstraint(
                 condition=Q(role=PostRole.UNIT_LIAISON, member_unit__isnull=False)
                 | (~Q(role=PostRole.UNIT_LIAISON) & Q(member_unit__isnull=True)),

@@ -35,7 +35,9 @@ def navigation_for(access: Access) -> list[dict]:
     for entry in NAV_ENTRIES:
         if access.is_superuser or access.roles.intersection(entry.roles):
             try:
-                items.append({"url": reverse(entry.url_name), "label": entry.label, "name": entry.url_name})
+                items.append(
+                    {"url": reverse(entry.url_name), "label": entry.label, "name": entry.url_name}
+                )
             except NoReverseMatch:
                 continue
     return items

@@ -50,5 +50,3 @@ def posts_for_user(*, user) -> QuerySet[Post]:
 
 def areas_of_level_in_scope(*, user, level: int) -> QuerySet[Area]:
     return areas_in_scope(user).filter(level=level).order_by("path")
-
-

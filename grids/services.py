@@ -24,7 +24,9 @@ def _check_level(*, level: int, parent: Area | None) -> None:
 @transaction.atomic
 def area_create(*, code: str, name: str, level: int, parent: Area | None) -> Area:
     _check_level(level=level, parent=parent)
-    area = Area(code=code, name=name, level=level, parent=parent, path=Area.build_path(parent, code))
+    area = Area(
+        code=code, name=name, level=level, parent=parent, path=Area.build_path(parent, code)
+    )
     area.full_clean()
     area.save()
     return area

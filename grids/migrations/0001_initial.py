@@ -6,40 +6,113 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Area',
+            name="Area",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=40, unique=True, validators=[django.core.validators.RegexValidator('^[A-Za-z0-9][A-Za-z0-9_.-]{0,39}$', '编码只能包含字母、数字、点、下划线和连字符，且以字母或数字开头。')], verbose_name='编码')),
-                ('name', models.CharField(max_length=100, verbose_name='名称')),
-                ('level', models.PositiveSmallIntegerField(choices=[(1, '街道'), (2, '社区'), (3, '网格'), (4, '小区/楼栋'), (5, '微网格')], verbose_name='层级')),
-                ('path', models.CharField(editable=False, max_length=255, unique=True, verbose_name='路径')),
-                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='children', to='grids.area', verbose_name='上级')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "code",
+                    models.CharField(
+                        max_length=40,
+                        unique=True,
+                        validators=[
+                            django.core.validators.RegexValidator(
+                                "^[A-Za-z0-9][A-Za-z0-9_.-]{0,39}$",
+                                "编码只能包含字母、数字、点、下划线和连字符，且以字母或数字开头。",
+                            )
+                        ],
+                        verbose_name="编码",
+                    ),
+                ),
+                ("name", models.CharField(max_length=100, verbose_name="名称")),
+                (
+                    "level",
+                    models.PositiveSmallIntegerField(
+                        choices=[
+                            (1, "街道"),
+                            (2, "社区"),
+                            (3, "网格"),
+                            (4, "小区/楼栋"),
+                            (5, "微网格"),
+                        ],
+                        verbose_name="层级",
+                    ),
+                ),
+                (
+                    "path",
+                    models.CharField(
+                        editable=False, max_length=255, unique=True, verbose_name="路径"
+                    ),
+                ),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="children",
+                        to="grids.area",
+                        verbose_name="上级",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '区域',
-                'verbose_name_plural': '区域',
-                'ordering': ['path'],
+                "verbose_name": "区域",
+                "verbose_name_plural": "区域",
+                "ordering": ["path"],
             },
         ),
         migrations.CreateModel(
-            name='Post',
+            name="Post",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('role', models.CharField(choices=[('street_official', '街道干部'), ('community_dispatcher', '社区派单员'), ('grid_leader', '网格长'), ('grid_worker', '网格员'), ('building_head', '楼栋长'), ('microgrid_leader', '微网格长'), ('property_manager', '物业'), ('unit_liaison', '成员单位联络员'), ('party_member', '在职党员')], max_length=32, verbose_name='岗位')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('area', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='posts', to='grids.area', verbose_name='区域')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("street_official", "街道干部"),
+                            ("community_dispatcher", "社区派单员"),
+                            ("grid_leader", "网格长"),
+                            ("grid_worker", "网格员"),
+                            ("building_head", "楼栋长"),
+                            ("microgrid_leader", "微网格长"),
+                            ("property_manager", "物业"),
+                            ("unit_liaison", "成员单位联络员"),
+                            ("party_member", "在职党员"),
+                        ],
+                        max_length=32,
+                        verbose_name="岗位",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "area",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="posts",
+                        to="grids.area",
+                        verbose_name="区域",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '岗位',
-                'verbose_name_plural': '岗位',
+                "verbose_name": "岗位",
+                "verbose_name_plural": "岗位",
             },
         ),
     ]

@@ -6,40 +6,73 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('grids', '0001_initial'),
-        ('parties', '0001_initial'),
+        ("grids", "0001_initial"),
+        ("parties", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='post',
-            name='member_unit',
-            field=models.ForeignKey(blank=True, help_text='仅成员单位联络员需要填写。', null=True, on_delete=django.db.models.deletion.CASCADE, related_name='liaison_posts', to='parties.memberunit', verbose_name='成员单位'),
+            model_name="post",
+            name="member_unit",
+            field=models.ForeignKey(
+                blank=True,
+                help_text="仅成员单位联络员需要填写。",
+                null=True,
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="liaison_posts",
+                to="parties.memberunit",
+                verbose_name="成员单位",
+            ),
         ),
         migrations.AddField(
-            model_name='post',
-            name='user',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='posts', to=settings.AUTH_USER_MODEL, verbose_name='用户'),
+            model_name="post",
+            name="user",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="posts",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="用户",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='area',
-            constraint=models.CheckConstraint(condition=models.Q(('level__gte', 1), ('level__lte', 5)), name='area_level_range'),
+            model_name="area",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("level__gte", 1), ("level__lte", 5)), name="area_level_range"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='area',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('level', 1), ('parent__isnull', True)), models.Q(('level__gt', 1), ('parent__isnull', False)), _connector='OR'), name='area_only_streets_are_roots'),
+            model_name="area",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("level", 1), ("parent__isnull", True)),
+                    models.Q(("level__gt", 1), ("parent__isnull", False)),
+                    _connector="OR",
+                ),
+                name="area_only_streets_are_roots",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='post',
-            constraint=models.UniqueConstraint(fields=('user', 'role', 'area'), name='post_unique_user_role_area'),
+            model_name="post",
+            constraint=models.UniqueConstraint(
+                fields=("user", "role", "area"), name="post_unique_user_role_area"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='post',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('member_unit__isnull', False), ('role', 'unit_liaison')), models.Q(models.Q(('role', 'unit_liaison'), _negated=True), ('member_unit__isnull', True)), _connector='OR'), name='post_member_unit_only_for_liaisons'),
+            model_name="post",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("member_unit__isnull", False), ("role", "unit_liaison")),
+                    models.Q(
+                        models.Q(("role", "unit_liaison"), _negated=True),
+                        ("member_unit__isnull", True),
+                    ),
+                    _connector="OR",
+                ),
+                name="post_member_unit_only_for_liaisons",
+            ),
         ),
     ]

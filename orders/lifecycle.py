@@ -1,0 +1,128 @@
+"""The four-order lifecycle: statuses and the only moves allowed between them.
+
+The flow (居民点单 → 社区派单 → 委员接单 → 群众评单)::
+
+    place ──► AWAITING_DISPATCH ──dispatch──► AWAITING_SIGN ──sign──► IN_PROGRESS ──resolve──► AWAITING_RATING
+                 ▲    ▲    ▲                    │   ▲                  │   ▲  │                     │
+                 │    │    └──────return────────┘   └────escalate──────┘   │  └─request_extension─► EXTENSION_REQUESTED
+                 │    │                                                    └── approve/refuse ◄──────┘
+                 │    └──────────────── rate(不满意): redo one tier up ◄──────────────────────────────┤
+                 │                                                                                    ▼
+    cancel (before sign-for by the resident; by staff until resolved) ──► CANCELLED        rate(满意/基本满意), close_unrated ──► CLOSED
+
+* **place** — a resident (mobile form, QR code) or staff on the resident's behalf creates
+  the order; it waits in the community's dispatch queue.
+* **dispatch** — a dispatcher sends it to a handler at a tier: 1 the compound's property
+  manager, 2 the grid leader, 3 a member unit of the community's big party committee,
+  4 the street joint meeting (a street official).
+* **sign** (签收) — the handler accepts it; **return** (退单) — the handler sends it back to
+  the dispatcher's queue with a reason, marked returned.
+* **request_extension** — the handler asks for a later due time; the dispatcher
+  **approve_extension**s or **refuse_extension**s it.
+* **escalate** — staff (or the deadline sweep) move it to the next tier; it waits for
+  sign-for there, or in the dispatch queue marked escalated when that tier has no
+  obvious handler.
+* **resolve** — the handler reports the result; the resident is asked to **rate** it.
+  满意/基本满意 closes it; 不满意 reopens it for handling again (重办) one tier up, in the
+  dispatch queue marked redo. **close_unrated** closes an order nobody rated in time.
+* **cancel** — the resident before sign-for, or staff as duplicate/invalid.
+
+``MOVES`` is the single table of what is allowed; ``orders.services`` is the single writer
+that enforces it. Nothing else sets ``Order.status``.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Status(models.TextChoices):
+    AWAITING_DISPATCH = "awaiting_dispatch", _("待派单")
+    AWAITING_SIGN = "awaiting_sign", _("待签收")
+    IN_PROGRESS = "in_progress", _("办理中")
+    EXTENSION_REQUESTED = "extension_requested", _("延期待审")
+    AWAITING_RATING = "awaiting_rating", _("待评价")
+    CLOSED = "closed", _("已办结")
+    CANCELLED = "cancelled", _("已撤销")
+
+
+class Action(models.TextChoices):
+    PLACE = "place", _("居民点单")
+    DISPATCH = "dispatch", _("派单")
+    SIGN = "sign", _("签收")
+    RETURN = "return", _("退单")
+    REQUEST_EXTENSION = "request_extension", _("申请延期")
+    APPROVE_EXTENSION = "approve_extension", _("同意延期")
+    REFUSE_EXTENSION = "refuse_extension", _("驳回延期")
+    ESCALATE = "escalate", _("升级")
+    RESOLVE = "resolve", _("办结反馈")
+    RATE = "rate", _("群众评单")
+    CLOSE_UNRATED = "close_unrated", _("超时未评价办结")
+    CANCEL = "cancel", _("撤销")
+    # Events that do not move the status.
+    CHASE = "chase", _("催办")
+    OVERDUE = "overdue", _("超期")
+    SUPERVISE = "supervise", _("督办")
+    DUE_CHANGED = "due_changed", _("时限变更")
+    NOTE = "note", _("备注")
+    RATING_REQUESTED = "rating_requested", _("邀请评价")
+    CALLBACK = "callback", _("电话回访")
+
+
+S = Status
+A = Action
+
+# action -> (statuses it may start from, statuses it may end in)
+MOVES: dict[str, tuple[frozenset[str], frozenset[str]]] = {
+    A.DISPATCH: (frozenset({S.AWAITING_DISPATCH}), frozenset({S.AWAITING_SIGN})),
+    A.SIGN: (frozenset({S.AWAITING_SIGN}), frozenset({S.IN_PROGRESS})),
+    A.RETURN: (frozenset({S.AWAITING_SIGN, S.IN_PROGRESS}), frozenset({S.AWAITING_DISPATCH})),
+    A.REQUEST_EXTENSION: (frozenset({S.IN_PROGRESS}), frozenset({S.EXTENSION_REQUESTED})),
+    A.APPROVE_EXTENSION: (frozenset({S.EXTENSION_REQUESTED}), frozenset({S.IN_PROGRESS})),
+    A.REFUSE_EXTENSION: (frozenset({S.EXTENSION_REQUESTED}), frozenset({S.IN_PROGRESS})),
+    A.ESCALATE: (
+        frozenset({S.AWAITING_SIGN, S.IN_PROGRESS, S.EXTENSION_REQUESTED}),
+        frozenset({S.AWAITING_SIGN, S.AWAITING_DISPATCH}),
+    ),
+    A.RESOLVE: (frozenset({S.IN_PROGRESS, S.EXTENSION_REQUESTED}), frozenset({S.AWAITING_RATING})),
+    A.RATE: (frozenset({S.AWAITING_RATING}), frozenset({S.CLOSED, S.AWAITING_DISPATCH})),
+    A.CLOSE_UNRATED: (frozenset({S.AWAITING_RATING}), frozenset({S.CLOSED})),
+    A.CANCEL: (
+        frozenset({S.AWAITING_DISPATCH, S.AWAITING_SIGN, S.IN_PROGRESS, S.EXTENSION_REQUESTED}),
+        frozenset({S.CANCELLED}),
+    ),
+}
+
+# A resident may cancel only before anyone signed for the order.
+RESIDENT_CANCELLABLE = frozenset({S.AWAITING_DISPATCH, S.AWAITING_SIGN})
+
+OPEN_STATUSES = frozenset({S.AWAITING_DISPATCH, S.AWAITING_SIGN, S.IN_PROGRESS, S.EXTENSION_REQUESTED})
+FINAL_STATUSES = frozenset({S.CLOSED, S.CANCELLED})
+
+
+class Tier(models.IntegerChoices):
+    PROPERTY = 1, _("物业")
+    GRID = 2, _("网格长")
+    MEMBER_UNIT = 3, _("大党委成员单位")
+    STREET = 4, _("街道联席会议")
+
+
+TOP_TIER = Tier.STREET
+
+
+class QueueReason(models.TextChoices):
+    """Why an order sits in the dispatch queue."""
+
+    NEW = "new", _("新单")
+    RETURNED = "returned", _("退单")
+    ESCALATED = "escalated", _("升级")
+    REDO = "redo", _("重办")
+
+
+def allowed_actions(status: str) -> list[str]:
+    return [action for action, (sources, _targets) in MOVES.items() if status in sources]
+
+
+def can_move(action: str, status: str) -> bool:
+    return action in MOVES and status in MOVES[action][0]

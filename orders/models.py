@@ -1,0 +1,258 @@
+"""The order (工单), its events, photos, the category catalogue, verification codes and the
+notification outbox. Status changes happen only in ``orders.services``."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from orders.lifecycle import Action, QueueReason, Status, Tier
+
+phone_validator = RegexValidator(r"^1[3-9]\d{9}$", _("请输入 11 位中国大陆手机号码。"))
+
+
+class Nature(models.TextChoices):
+    ENQUIRY = "enquiry", _("咨询")
+    HELP = "help", _("求助")
+    COMPLAINT = "complaint", _("投诉")
+    REPORT = "report", _("举报")
+    SUGGESTION = "suggestion", _("建议")
+
+
+class Urgency(models.TextChoices):
+    NORMAL = "normal", _("一般")
+    URGENT = "urgent", _("紧急")
+    EMERGENCY = "emergency", _("特急")
+
+
+class Channel(models.TextChoices):
+    MOBILE = "mobile", _("手机点单")
+    QR = "qr", _("扫码点单")
+    LIVING_ROOM = "living_room", _("党建客厅")
+    GRID_VISIT = "grid_visit", _("网格走访")
+    MEETING = "meeting", _("党群议事会")
+    HOTLINE = "hotline", _("热线电话")
+
+
+STAFF_CHANNELS = (Channel.LIVING_ROOM, Channel.GRID_VISIT, Channel.MEETING, Channel.HOTLINE)
+
+
+class Rating(models.TextChoices):
+    SATISFIED = "satisfied", _("满意")
+    BASIC = "basic", _("基本满意")
+    DISSATISFIED = "dissatisfied", _("不满意")
+
+
+class CancelReason(models.TextChoices):
+    RESIDENT = "resident", _("居民撤销")
+    DUPLICATE = "duplicate", _("重复工单")
+    INVALID = "invalid", _("无效工单")
+
+
+class Category(models.Model):
+    code = models.SlugField(_("编码"), max_length=40, unique=True)
+    name = models.CharField(_("名称"), max_length=60)
+    default_tier = models.PositiveSmallIntegerField(_("默认派单层级"), choices=Tier.choices, default=Tier.PROPERTY)
+    sign_for_hours = models.PositiveIntegerField(_("签收时限（小时）"), default=24)
+    resolve_hours = models.PositiveIntegerField(_("办结时限（小时）"), default=168)
+    sort_order = models.PositiveSmallIntegerField(_("排序"), default=0)
+    is_active = models.BooleanField(_("启用"), default=True)
+
+    class Meta:
+        verbose_name = _("工单类别")
+        verbose_name_plural = _("工单类别")
+        ordering = ["sort_order", "code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Order(models.Model):
+    reference = models.CharField(_("编号"), max_length=32, unique=True)
+    tracking_token = models.CharField(max_length=64, unique=True, editable=False)
+    category = models.ForeignKey(Category, verbose_name=_("类别"), on_delete=models.PROTECT, related_name="orders")
+    nature = models.CharField(_("性质"), max_length=16, choices=Nature.choices, default=Nature.HELP)
+    urgency = models.CharField(_("紧急程度"), max_length=16, choices=Urgency.choices, default=Urgency.NORMAL)
+    channel = models.CharField(_("渠道"), max_length=16, choices=Channel.choices)
+    area = models.ForeignKey("grids.Area", verbose_name=_("位置"), on_delete=models.PROTECT, related_name="orders")
+    description = models.TextField(_("问题描述"), max_length=2000)
+    resident_phone = models.CharField(_("联系电话"), max_length=11, validators=[phone_validator])
+    resident_name = models.CharField(_("称呼"), max_length=40, blank=True)
+    placed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("代录人员"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+",
+    )
+
+    status = models.CharField(_("状态"), max_length=24, choices=Status.choices, default=Status.AWAITING_DISPATCH)
+    queue_reason = models.CharField(_("待派原因"), max_length=16, choices=QueueReason.choices, blank=True)
+    tier = models.PositiveSmallIntegerField(_("当前层级"), choices=Tier.choices, null=True, blank=True)
+    handler_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("承办人"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="handled_orders",
+    )
+    handler_unit = models.ForeignKey(
+        "parties.MemberUnit", verbose_name=_("承办单位"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="orders",
+    )
+    redo_count = models.PositiveSmallIntegerField(_("重办次数"), default=0)
+    escalation_count = models.PositiveSmallIntegerField(_("升级次数"), default=0)
+    return_count = models.PositiveSmallIntegerField(_("退单次数"), default=0)
+    duplicate_of = models.ForeignKey(
+        "self", verbose_name=_("重复于"), null=True, blank=True, on_delete=models.SET_NULL, related_name="duplicates"
+    )
+
+    result_note = models.TextField(_("办理结果"), blank=True)
+    rating = models.CharField(_("评价"), max_length=16, choices=Rating.choices, blank=True)
+    rating_comment = models.TextField(_("评价意见"), blank=True, max_length=1000)
+    cancel_reason = models.CharField(_("撤销原因"), max_length=16, choices=CancelReason.choices, blank=True)
+    extension_requested_until = models.DateTimeField(_("申请延期至"), null=True, blank=True)
+    extension_reason = models.TextField(_("延期理由"), blank=True)
+
+    # Deadlines live here (indexed) — the sweep reads them; no Celery ETA is the record.
+    sign_due_at = models.DateTimeField(_("签收时限"), null=True, blank=True, db_index=True)
+    resolve_due_at = models.DateTimeField(_("办结时限"), null=True, blank=True, db_index=True)
+
+    placed_at = models.DateTimeField(_("点单时间"), db_index=True)
+    dispatched_at = models.DateTimeField(_("派单时间"), null=True, blank=True)
+    signed_at = models.DateTimeField(_("签收时间"), null=True, blank=True)
+    resolved_at = models.DateTimeField(_("办结时间"), null=True, blank=True)
+    rated_at = models.DateTimeField(_("评价时间"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("关闭时间"), null=True, blank=True)
+    cancelled_at = models.DateTimeField(_("撤销时间"), null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("工单")
+        verbose_name_plural = _("工单")
+        ordering = ["-placed_at"]
+        indexes = [
+            models.Index(fields=["status", "placed_at"], name="order_status_placed"),
+            models.Index(fields=["resident_phone", "placed_at"], name="order_phone_placed"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(handler_user__isnull=True) | Q(handler_unit__isnull=True),
+                name="order_one_kind_of_handler",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status__in=[Status.AWAITING_SIGN, Status.IN_PROGRESS, Status.EXTENSION_REQUESTED])
+                | (Q(tier__isnull=False) & (Q(handler_user__isnull=False) | Q(handler_unit__isnull=False))),
+                name="order_handled_has_handler",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=Status.CLOSED) | Q(closed_at__isnull=False), name="order_closed_has_time"
+            ),
+            models.CheckConstraint(condition=Q(tier__isnull=True) | Q(tier__gte=1, tier__lte=4), name="order_tier_range"),
+        ]
+
+    def __str__(self) -> str:
+        return self.reference
+
+    @property
+    def handler_label(self) -> str:
+        if self.handler_unit_id:
+            return self.handler_unit.name
+        if self.handler_user_id:
+            return self.handler_user.get_full_name() or self.handler_user.username
+        return ""
+
+
+class OrderEvent(models.Model):
+    """One row per thing that happened to an order: the audit trail and the timeline."""
+
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="events")
+    action = models.CharField(_("动作"), max_length=24, choices=Action.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # "resident", "system" or empty when ``actor`` is a staff user.
+    actor_kind = models.CharField(max_length=16, blank=True)
+    at = models.DateTimeField(_("时间"), db_index=True)
+    from_status = models.CharField(max_length=24, choices=Status.choices, blank=True)
+    to_status = models.CharField(max_length=24, choices=Status.choices, blank=True)
+    tier = models.PositiveSmallIntegerField(choices=Tier.choices, null=True, blank=True)
+    handler_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    handler_unit = models.ForeignKey("parties.MemberUnit", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    note = models.TextField(_("说明"), blank=True)
+    data = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("工单事件")
+        verbose_name_plural = _("工单事件")
+        ordering = ["at", "id"]
+        indexes = [models.Index(fields=["order", "at"], name="orderevent_order_at")]
+
+    def __str__(self) -> str:
+        return f"{self.order_id} {self.action}"
+
+
+class PhotoKind(models.TextChoices):
+    REPORT = "report", _("问题照片")
+    RESULT = "result", _("结果照片")
+
+
+class OrderPhoto(models.Model):
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="photos")
+    kind = models.CharField(max_length=8, choices=PhotoKind.choices, default=PhotoKind.REPORT)
+    image = models.ImageField(upload_to="orders/%Y/%m/")
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["id"]
+
+
+class OrderSequence(models.Model):
+    """Per street, per day counter behind human-readable references like LX-20261122-0042."""
+
+    prefix = models.CharField(max_length=40)
+    day = models.DateField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["prefix", "day"], name="ordersequence_unique_day")]
+
+
+class PhoneVerification(models.Model):
+    """A one-time code sent to a resident's phone; expires and is attempt-limited."""
+
+    phone = models.CharField(max_length=11, db_index=True)
+    code_hash = models.CharField(max_length=128)
+    created_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+    attempts = models.PositiveSmallIntegerField(default=0)
+    verified_at = models.DateTimeField(null=True, blank=True)
+
+
+class OutboxStatus(models.TextChoices):
+    PENDING = "pending", _("待发送")
+    SENT = "sent", _("已发送")
+    FAILED = "failed", _("发送失败")
+
+
+class OutboxMessage(models.Model):
+    """Every message Sidan sends, recorded before it is sent; sent at most once."""
+
+    recipient = models.CharField(_("收件人"), max_length=200)
+    channel = models.CharField(_("渠道"), max_length=16)  # console | email | sms
+    template = models.CharField(_("模板"), max_length=60)
+    payload = models.JSONField(default=dict, blank=True)
+    body = models.TextField(_("内容"))
+    order = models.ForeignKey(Order, null=True, blank=True, on_delete=models.SET_NULL, related_name="messages")
+    # Area path the message concerns, so staff see only their scope's outbox.
+    area_path = models.CharField(max_length=255, blank=True, db_index=True)
+    dedupe_key = models.CharField(max_length=200, unique=True, null=True, blank=True)
+    status = models.CharField(_("状态"), max_length=12, choices=OutboxStatus.choices, default=OutboxStatus.PENDING)
+    attempts = models.PositiveSmallIntegerField(_("尝试次数"), default=0)
+    last_error = models.TextField(_("最近错误"), blank=True)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True, db_index=True)
+    sent_at = models.DateTimeField(_("发送时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("消息")
+        verbose_name_plural = _("消息发件箱")
+        ordering = ["-created_at", "-id"]

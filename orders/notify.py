@@ -1,0 +1,72 @@
+"""Notifications: recorded in the outbox inside the transaction that caused them, then
+delivered by a Celery task after commit (the outbox row is the record; a lost message
+is retried from it, a redelivered one is sent at most once)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import transaction
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from orders.lifecycle import Action
+from orders.models import Order, OrderEvent, OutboxMessage
+
+
+def tracking_url(order: Order) -> str:
+    return settings.SIDAN_PUBLIC_BASE_URL.rstrip("/") + reverse("orders:track", args=[order.tracking_token])
+
+
+def queue_message(
+    *, recipient: str, channel: str, template: str, body: str, order: Order | None = None,
+    area_path: str = "", payload: dict | None = None, dedupe_key: str | None = None,
+) -> OutboxMessage | None:
+    """Record a message and deliver it after commit. A repeated ``dedupe_key`` records nothing."""
+    if dedupe_key and OutboxMessage.objects.filter(dedupe_key=dedupe_key).exists():
+        return None
+    message = OutboxMessage.objects.create(
+        recipient=recipient, channel=channel, template=template, body=body, order=order,
+        area_path=area_path or (order.area.path if order else ""), payload=payload or {}, dedupe_key=dedupe_key,
+    )
+    transaction.on_commit(lambda: _enqueue(message.pk))
+    return message
+
+
+def _enqueue(message_id: int) -> None:
+    from orders.tasks import deliver_message
+
+    deliver_message.delay(message_id)
+
+
+def _staff_recipients(order: Order) -> list:
+    if order.handler_user_id:
+        return [order.handler_user]
+    if order.handler_unit_id:
+        return [p.user for p in order.handler_unit.liaison_posts.select_related("user")]
+    return []
+
+
+def after_event(event: OrderEvent) -> None:
+    """Messages an order event causes. Runs inside the event's transaction."""
+    order = event.order
+    if event.action == Action.PLACE:
+        queue_message(
+            recipient=order.resident_phone, channel="sms", template="order_placed", order=order,
+            body=_("【四单】您的诉求已受理，编号 %(ref)s。查看进度：%(url)s")
+            % {"ref": order.reference, "url": tracking_url(order)},
+            dedupe_key=f"placed:{order.pk}",
+        )
+    elif event.action in (Action.DISPATCH, Action.ESCALATE) and event.to_status == "awaiting_sign":
+        for user in _staff_recipients(order):
+            queue_message(
+                recipient=user.username, channel="console", template="order_assigned", order=order,
+                body=_("【四单】新工单 %(ref)s（%(cat)s）待您签收。") % {"ref": order.reference, "cat": order.category.name},
+                dedupe_key=f"assigned:{event.pk}:{user.pk}",
+            )
+    elif event.action == Action.RESOLVE:
+        queue_message(
+            recipient=order.resident_phone, channel="sms", template="rating_request", order=order,
+            body=_("【四单】您的诉求 %(ref)s 已办理完毕，请评价：%(url)s")
+            % {"ref": order.reference, "url": tracking_url(order)},
+            dedupe_key=f"rating_request:{event.pk}",
+        )

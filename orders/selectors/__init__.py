@@ -1,0 +1,27 @@
+"""Reads of orders, always scoped to the user through ``grids.access``."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+from django.shortcuts import get_object_or_404
+
+from grids.access import order_scope_q
+from orders.models import Order
+
+
+def orders_for_user(*, user) -> QuerySet[Order]:
+    """Every order the user may see (their posts' subtrees, or handled by them or their unit)."""
+    return Order.objects.filter(order_scope_q(user))
+
+
+def order_for_user(*, user, order_id: int) -> Order:
+    """One order the user may see, with what its pages need; 404 outside the scope."""
+    return get_object_or_404(
+        orders_for_user(user=user).select_related("category", "area", "handler_user", "handler_unit", "placed_by"),
+        pk=order_id,
+    )
+
+
+def order_for_token(*, token: str) -> Order:
+    """A resident's order by its private tracking token; 404 when unknown."""
+    return get_object_or_404(Order.objects.select_related("category", "area"), tracking_token=token)

@@ -1,0 +1,7 @@
+from django.urls import path
+
+from orders.views import public, staff
+
+app_name = "orders"
+
+urlpatterns = public.urlpatterns + staff.urlpatterns
