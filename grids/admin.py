@@ -47,6 +47,9 @@ class AreaAdmin(admin.ModelAdmin):
         url = reverse("admin:grids_area_changelist") + f"?parent__id__exact={obj.pk}"
         return format_html('<a href="{}">{}</a>', url, _("查看下级"))
 
+    def get_inlines(self, request, obj=None):
+        return self.inlines if obj else []
+
     def get_readonly_fields(self, request, obj=None):
         # The level is fixed once a node exists: moving it must keep the tree's shape.
         return ["path", "level"] if obj else ["path"]
