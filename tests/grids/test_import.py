@@ -302,3 +302,14 @@ def test_service_refuses_an_invalid_file_for_any_caller(two_streets):
     with pytest.raises(ValidationError):
         services.area_import(user=SuperuserFactory(), content=csv_bytes([["Q", "", "街道", ""]]), filename="a.csv")
     assert not Area.objects.filter(code="Q").exists()
+
+
+@pytest.mark.parametrize("name", ["area-import-sample.csv", "area-import-sample.xlsx"])
+def test_the_documented_samples_import(admin_client, name):
+    from django.conf import settings
+
+    content = (settings.BASE_DIR / "docs" / "samples" / name).read_bytes()
+    _preview, confirm = import_through_views(admin_client, content, name)
+    assert confirm["Location"] == "/grids/areas/"
+    assert Area.objects.count() == 15
+    assert Area.objects.get(code="HX02-G01-C01-M002").path == "HX/HX02/HX02-G01/HX02-G01-C01/HX02-G01-C01-M002/"
