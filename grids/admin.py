@@ -58,7 +58,9 @@ class AreaAdmin(admin.ModelAdmin):
         if change:
             services.area_update(area=obj, code=obj.code, name=obj.name, parent=obj.parent)
         else:
-            created = services.area_create(code=obj.code, name=obj.name, level=obj.level, parent=obj.parent)
+            created = services.area_create(
+                code=obj.code, name=obj.name, level=obj.level, parent=obj.parent
+            )
             obj.pk, obj.path = created.pk, created.path
 
 
@@ -74,7 +76,9 @@ class PostAdminForm(forms.ModelForm):
             try:
                 services.post_check(role=role, area=area, member_unit=data.get("member_unit"))
             except ValidationError as exc:
-                raise ValidationError(exc.message_dict if hasattr(exc, "error_dict") else exc.messages) from exc
+                raise ValidationError(
+                    exc.message_dict if hasattr(exc, "error_dict") else exc.messages
+                ) from exc
         return data
 
 
@@ -84,7 +88,13 @@ class PostAdmin(admin.ModelAdmin):
     list_display = ["user", "role", "area", "member_unit", "created_at"]
     list_filter = ["role", "area__level"]
     list_select_related = ["user", "area", "member_unit"]
-    search_fields = ["user__username", "user__first_name", "user__last_name", "area__name", "area__code"]
+    search_fields = [
+        "user__username",
+        "user__first_name",
+        "user__last_name",
+        "area__name",
+        "area__code",
+    ]
     raw_id_fields = ["user", "area", "member_unit"]
 
     def save_model(self, request, obj, form, change):

@@ -27,7 +27,9 @@ def _key(*, user_id: int, token: str) -> str:
 
 def upload_store(*, user_id: int, filename: str, content: bytes) -> str:
     token = secrets.token_urlsafe(24)
-    cache.set(_key(user_id=user_id, token=token), {"filename": filename, "content": content}, TTL_SECONDS)
+    cache.set(
+        _key(user_id=user_id, token=token), {"filename": filename, "content": content}, TTL_SECONDS
+    )
     return token
 
 

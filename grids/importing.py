@@ -144,12 +144,16 @@ def _read_table(*, content: bytes, filename: str) -> Iterator[tuple[int, list[st
     if not content:
         raise ImportFileError(_("文件是空的。"))
     if len(content) > MAX_FILE_BYTES:
-        raise ImportFileError(_("文件太大，最多 %(mb)d MB。") % {"mb": MAX_FILE_BYTES // (1024 * 1024)})
+        raise ImportFileError(
+            _("文件太大，最多 %(mb)d MB。") % {"mb": MAX_FILE_BYTES // (1024 * 1024)}
+        )
     lower = filename.lower()
     if content.startswith(b"PK\x03\x04"):
         return _read_xlsx(content)
     if content.startswith(b"\xd0\xcf\x11\xe0"):
-        raise ImportFileError(_("这是旧版 Excel（.xls）文件，请在 Excel 中另存为 .xlsx 或 CSV 后再上传。"))
+        raise ImportFileError(
+            _("这是旧版 Excel（.xls）文件，请在 Excel 中另存为 .xlsx 或 CSV 后再上传。")
+        )
     if lower.endswith((".xlsx", ".xlsm")):
         raise ImportFileError(_("这不是有效的 Excel（.xlsx）文件。"))
     if not lower.endswith((".csv", ".txt")):
@@ -172,7 +176,15 @@ def _read_xlsx(content: bytes) -> Iterator[tuple[int, list[str]]]:
                 if len(table) > MAX_ROWS + 1:
                     break
         workbook.close()
-    except (zipfile.BadZipFile, KeyError, IndexError, ValueError, TypeError, OSError, EOFError) as exc:
+    except (
+        zipfile.BadZipFile,
+        KeyError,
+        IndexError,
+        ValueError,
+        TypeError,
+        OSError,
+        EOFError,
+    ) as exc:
         raise ImportFileError(_("这不是有效的 Excel（.xlsx）文件。")) from exc
     except Exception as exc:  # openpyxl raises assorted errors for damaged archives
         raise ImportFileError(_("无法读取这个 Excel 文件，请确认它是 .xlsx 格式。")) from exc
@@ -219,7 +231,9 @@ def _header_key(text: str) -> str | None:
     return None
 
 
-def _rows_from_table(table: Iterable[tuple[int, list[str]]]) -> tuple[list[ImportRow], list[RowError]]:
+def _rows_from_table(
+    table: Iterable[tuple[int, list[str]]],
+) -> tuple[list[ImportRow], list[RowError]]:
     table = iter(table)
     header = next(table, None)
     if header is None:
@@ -232,10 +246,16 @@ def _rows_from_table(table: Iterable[tuple[int, list[str]]]) -> tuple[list[Impor
             columns[key] = index
     missing = [k for k in REQUIRED_COLUMNS if k not in columns]
     if missing:
-        expected = "、".join(f"{HEADER_ALIASES[k][0]}/{HEADER_ALIASES[k][-1]}" for k in REQUIRED_COLUMNS)
+        expected = "、".join(
+            f"{HEADER_ALIASES[k][0]}/{HEADER_ALIASES[k][-1]}" for k in REQUIRED_COLUMNS
+        )
         raise ImportFileError(
             _("第 %(line)d 行应为表头，缺少列：%(missing)s。需要的列：%(expected)s。")
-            % {"line": header_line, "missing": "、".join(HEADER_ALIASES[k][0] for k in missing), "expected": expected}
+            % {
+                "line": header_line,
+                "missing": "、".join(HEADER_ALIASES[k][0] for k in missing),
+                "expected": expected,
+            }
         )
 
     rows: list[ImportRow] = []
@@ -268,11 +288,16 @@ def _row_format_errors(row: ImportRow) -> Iterator[RowError]:
         if not value:
             continue
         if len(value) > MAX_CODE_LENGTH:
-            yield RowError(row.line, _("%(label)s太长（最多 %(n)d 个字符）。") % {"label": label, "n": MAX_CODE_LENGTH})
+            yield RowError(
+                row.line,
+                _("%(label)s太长（最多 %(n)d 个字符）。") % {"label": label, "n": MAX_CODE_LENGTH},
+            )
         elif not CODE_RE.match(value):
             yield RowError(
                 row.line,
-                _("%(label)s“%(value)s”格式不对：只能包含字母、数字、点、下划线和连字符，且以字母或数字开头。")
+                _(
+                    "%(label)s“%(value)s”格式不对：只能包含字母、数字、点、下划线和连字符，且以字母或数字开头。"
+                )
                 % {"label": label, "value": value},
             )
     if not row.code:
@@ -286,7 +311,8 @@ def _row_format_errors(row: ImportRow) -> Iterator[RowError]:
     elif row.level is None:
         yield RowError(
             row.line,
-            _("无法识别的层级“%(value)s”，应为 街道/社区/网格/小区楼栋/微网格 或 1-5。") % {"value": row.level_text},
+            _("无法识别的层级“%(value)s”，应为 街道/社区/网格/小区楼栋/微网格 或 1-5。")
+            % {"value": row.level_text},
         )
 
 
@@ -313,7 +339,11 @@ def validate_area_rows(
             continue
         if row.code in first_line:
             errors.append(
-                RowError(row.line, _("编码“%(code)s”与第 %(first)d 行重复。") % {"code": row.code, "first": first_line[row.code]})
+                RowError(
+                    row.line,
+                    _("编码“%(code)s”与第 %(first)d 行重复。")
+                    % {"code": row.code, "first": first_line[row.code]},
+                )
             )
         else:
             first_line[row.code] = row.line
@@ -323,7 +353,7 @@ def validate_area_rows(
         if not row.code or row.level is None or by_code.get(row.code) is not row:
             continue
         errors.extend(_check_row(row, by_code, existing, may_create_street, parent_in_scope))
-    errors.sort(key=lambda e: (e.line or 0))
+    errors.sort(key=lambda e: e.line or 0)
     return errors
 
 
@@ -339,7 +369,10 @@ def _check_row(
             yield RowError(row.line, _("街道是最高一级，上级编码应留空。"))
             return
     elif not row.parent_code:
-        yield RowError(row.line, _("只有街道可以没有上级编码，%(level)s需要填写上级编码。") % {"level": row.level_label})
+        yield RowError(
+            row.line,
+            _("只有街道可以没有上级编码，%(level)s需要填写上级编码。") % {"level": row.level_label},
+        )
         return
     elif row.parent_code == row.code:
         yield RowError(row.line, _("上级编码不能是自己。"))
@@ -351,7 +384,11 @@ def _check_row(
             yield RowError(
                 row.line,
                 _("编码“%(code)s”已存在，但上级或层级不同（现为%(level)s，上级“%(parent)s”）。")
-                % {"code": row.code, "level": AreaLevel(current.level).label, "parent": current.parent_code or "—"},
+                % {
+                    "code": row.code,
+                    "level": AreaLevel(current.level).label,
+                    "parent": current.parent_code or "—",
+                },
             )
             return
         if not parent_in_scope(current):
@@ -372,21 +409,28 @@ def _check_row(
         parent = existing[row.parent_code]
         parent_level = parent.level
         if not parent_in_scope(parent):
-            yield RowError(row.line, _("上级编码“%(code)s”不在你的管辖范围内。") % {"code": row.parent_code})
+            yield RowError(
+                row.line, _("上级编码“%(code)s”不在你的管辖范围内。") % {"code": row.parent_code}
+            )
             return
     else:
         yield RowError(
-            row.line, _("上级编码“%(code)s”既不在系统中，也不在本文件中。") % {"code": row.parent_code}
+            row.line,
+            _("上级编码“%(code)s”既不在系统中，也不在本文件中。") % {"code": row.parent_code},
         )
         return
     if parent_level is not None and parent_level + 1 != row.level:
         yield RowError(
             row.line,
-            _("层级不对：上级“%(parent)s”是%(parent_level)s，下级应为%(expected)s，而不是%(level)s。")
+            _(
+                "层级不对：上级“%(parent)s”是%(parent_level)s，下级应为%(expected)s，而不是%(level)s。"
+            )
             % {
                 "parent": row.parent_code,
                 "parent_level": AreaLevel(parent_level).label,
-                "expected": AreaLevel(parent_level + 1).label if parent_level < AreaLevel.MICROGRID else "—",
+                "expected": AreaLevel(parent_level + 1).label
+                if parent_level < AreaLevel.MICROGRID
+                else "—",
                 "level": row.level_label,
             },
         )
@@ -395,11 +439,18 @@ def _check_row(
 def existing_areas_for(codes: Iterable[str]) -> dict[str, ExistingArea]:
     """The nodes already in the database among ``codes`` — one query."""
     codes = list(set(codes))
-    rows = Area.objects.filter(code__in=codes).values_list("code", "level", "name", "parent__code", "path")
-    return {code: ExistingArea(code, level, name, parent_code or "", path) for code, level, name, parent_code, path in rows}
+    rows = Area.objects.filter(code__in=codes).values_list(
+        "code", "level", "name", "parent__code", "path"
+    )
+    return {
+        code: ExistingArea(code, level, name, parent_code or "", path)
+        for code, level, name, parent_code, path in rows
+    }
 
 
-def plan_area_import(*, content: bytes, filename: str, user: AbstractBaseUser | AnonymousUser) -> ImportPlan:
+def plan_area_import(
+    *, content: bytes, filename: str, user: AbstractBaseUser | AnonymousUser
+) -> ImportPlan:
     """Parse and validate an upload for ``user``; nothing is written."""
     from grids.access import access_for
 
@@ -413,11 +464,16 @@ def plan_area_import(*, content: bytes, filename: str, user: AbstractBaseUser | 
     def parent_in_scope(area: ExistingArea) -> bool:
         return access.is_superuser or any(area.path.startswith(p) for p in scope_paths)
 
-    existing = existing_areas_for([r.code for r in rows if r.code] + [r.parent_code for r in rows if r.parent_code])
+    existing = existing_areas_for(
+        [r.code for r in rows if r.code] + [r.parent_code for r in rows if r.parent_code]
+    )
     plan.errors = sorted(
         errors
         + validate_area_rows(
-            rows=rows, existing=existing, may_create_street=access.is_superuser, parent_in_scope=parent_in_scope
+            rows=rows,
+            existing=existing,
+            may_create_street=access.is_superuser,
+            parent_in_scope=parent_in_scope,
         ),
         key=lambda e: e.line or 0,
     )

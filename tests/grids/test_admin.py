@@ -30,17 +30,19 @@ def test_area_change_page_lists_children(admin_client):
 def test_area_admin_add_keeps_the_path(admin_client):
     street = area_chain(level=AreaLevel.STREET)[0]
     response = admin_client.post(
-        "/admin/grids/area/add/", {"code": "NEW1", "name": "新社区", "level": 2, "parent": street.pk}
+        "/admin/grids/area/add/",
+        {"code": "NEW1", "name": "新社区", "level": 2, "parent": street.pk},
     )
     assert response.status_code == 302, response.content.decode()[:2000]
     assert Area.objects.get(code="NEW1").path == street.path + "NEW1/"
 
 
 def test_post_admin_refuses_a_role_on_the_wrong_level(admin_client):
-    street, community, grid = area_chain(level=AreaLevel.GRID)
+    _street, community, grid = area_chain(level=AreaLevel.GRID)
     user = UserFactory()
     response = admin_client.post(
-        "/admin/grids/post/add/", {"user": user.pk, "role": PostRole.GRID_LEADER, "area": community.pk}
+        "/admin/grids/post/add/",
+        {"user": user.pk, "role": PostRole.GRID_LEADER, "area": community.pk},
     )
     assert response.status_code == 200 and "网格长只能设在网格上" in response.content.decode()
     assert not Post.objects.exists()

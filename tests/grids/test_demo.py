@@ -35,7 +35,12 @@ def test_small_demo_twice_is_idempotent():
 
     second = build_demo(**SMALL)
 
-    assert (second.areas_created, second.units_created, second.users_created, second.posts_created) == (0, 0, 0, 0)
+    assert (
+        second.areas_created,
+        second.units_created,
+        second.users_created,
+        second.posts_created,
+    ) == (0, 0, 0, 0)
     assert snapshot() == before
 
 
@@ -55,7 +60,9 @@ def test_the_tree_is_deterministic_and_well_formed():
         if parent:
             children[parent] = children.get(parent, 0) + 1
     # Every node above micro-grid level has at least one child.
-    assert all(children.get(code, 0) >= 1 for code, _n, level, _p in nodes if level < AreaLevel.MICROGRID)
+    assert all(
+        children.get(code, 0) >= 1 for code, _n, level, _p in nodes if level < AreaLevel.MICROGRID
+    )
 
 
 def test_load_demo_at_the_real_scale(capsys):
@@ -67,7 +74,10 @@ def test_load_demo_at_the_real_scale(capsys):
     micro = Area.objects.get(code="LX01-G01-C01-M001")
     assert micro.path == "LX/LX01/LX01-G01/LX01-G01-C01/LX01-G01-C01-M001/"
     assert micro.name == "1栋1单元"
-    assert all(3 <= MemberUnit.objects.filter(community=c).count() <= 4 for c in Area.objects.filter(level=2))
+    assert all(
+        3 <= MemberUnit.objects.filter(community=c).count() <= 4
+        for c in Area.objects.filter(level=2)
+    )
 
     # One demo login per post type, each on a node of its role's level.
     assert {role for _u, role, *_ in DEMO_LOGINS} == set(PostRole.values)
@@ -81,12 +91,16 @@ def test_load_demo_at_the_real_scale(capsys):
 
     # Staff coverage: every compound has a property manager, every grid a leader,
     # every community a dispatcher and a liaison for each member unit.
-    for role, level in ((PostRole.PROPERTY_MANAGER, 4), (PostRole.GRID_LEADER, 3), (PostRole.COMMUNITY_DISPATCHER, 2)):
+    for role, level in (
+        (PostRole.PROPERTY_MANAGER, 4),
+        (PostRole.GRID_LEADER, 3),
+        (PostRole.COMMUNITY_DISPATCHER, 2),
+    ):
         covered = set(Post.objects.filter(role=role).values_list("area_id", flat=True))
         assert covered >= set(Area.objects.filter(level=level).values_list("id", flat=True))
-    assert set(Post.objects.filter(role=PostRole.UNIT_LIAISON).values_list("member_unit_id", flat=True)) == set(
-        MemberUnit.objects.values_list("id", flat=True)
-    )
+    assert set(
+        Post.objects.filter(role=PostRole.UNIT_LIAISON).values_list("member_unit_id", flat=True)
+    ) == set(MemberUnit.objects.values_list("id", flat=True))
 
     out = capsys.readouterr().out
     assert "demo_street" in out and "sidan-demo-2026" in out

@@ -74,7 +74,10 @@ def import_through_views(client, content: bytes, name: str):
 
 def assert_valid_tree_written():
     assert Area.objects.count() == len(VALID_ROWS)
-    assert Area.objects.get(code="NS01-G01-C01-M001").path == "NS/NS01/NS01-G01/NS01-G01-C01/NS01-G01-C01-M001/"
+    assert (
+        Area.objects.get(code="NS01-G01-C01-M001").path
+        == "NS/NS01/NS01-G01/NS01-G01-C01/NS01-G01-C01-M001/"
+    )
     assert Area.objects.get(code="NS02").path == "NS/NS02/"
     for area in Area.objects.select_related("parent"):
         assert area.path == (area.parent.path if area.parent else "") + area.code + "/"
@@ -105,7 +108,11 @@ def test_preview_counts_per_level(admin_client):
     token = token_of(upload(admin_client, csv_bytes(VALID_ROWS), "a.csv"))
     plan = admin_client.get("/grids/areas/import/preview/", {"token": token}).context["plan"]
     assert {c["label"]: c["create"] for c in plan.counts_by_level()} == {
-        "街道": 1, "社区": 2, "网格": 2, "小区/楼栋": 1, "微网格": 1,
+        "街道": 1,
+        "社区": 2,
+        "网格": 2,
+        "小区/楼栋": 1,
+        "微网格": 1,
     }
 
 
@@ -148,7 +155,9 @@ def test_one_bad_row_blocks_the_whole_file(admin_client, bad, message, line):
     preview, confirm = import_through_views(admin_client, csv_bytes(rows), "bad.csv")
 
     errors = preview.context["plan"].errors
-    assert any(e.line == line and message in e.message for e in errors), [(e.line, e.message) for e in errors]
+    assert any(e.line == line and message in e.message for e in errors), [
+        (e.line, e.message) for e in errors
+    ]
     page = preview.content.decode()
     assert message in page and "确认导入" not in page
     # Posting the token anyway re-validates and writes nothing.
@@ -164,7 +173,9 @@ def test_code_existing_with_another_parent_is_an_error(admin_client):
     before = Area.objects.count()
     rows = [["NS01-G01", "第1网格", "网格", "NS01"], ["NS02-G01", "第1网格", "网格", "NS01"]]
     preview, _confirm = import_through_views(admin_client, csv_bytes(rows), "a.csv")
-    assert [(e.line, "已存在，但上级或层级不同" in e.message) for e in preview.context["plan"].errors] == [(3, True)]
+    assert [
+        (e.line, "已存在，但上级或层级不同" in e.message) for e in preview.context["plan"].errors
+    ] == [(3, True)]
     assert Area.objects.count() == before
 
 
@@ -210,7 +221,9 @@ def test_empty_and_oversized_uploads_are_refused_by_the_form(admin_client, setti
 
 def test_too_many_rows_is_a_file_error():
     rows = "\n".join(f"C{i},n,社区,S" for i in range(MAX_ROWS + 1))
-    parsed, errors = parse_area_file(content=("编码,名称,层级,上级编码\n" + rows).encode(), filename="a.csv")
+    parsed, errors = parse_area_file(
+        content=("编码,名称,层级,上级编码\n" + rows).encode(), filename="a.csv"
+    )
     assert parsed == [] and "行数太多" in errors[0].message
 
 
@@ -231,13 +244,18 @@ def test_tampered_or_expired_token_does_nothing(admin_client):
 def test_a_token_belongs_to_the_user_who_uploaded(client):
     token = token_of(upload(_logged_in(client, SuperuserFactory()), csv_bytes(VALID_ROWS), "a.csv"))
     client.force_login(SuperuserFactory())
-    assert client.post("/grids/areas/import/confirm/", {"token": token})["Location"] == "/grids/areas/import/"
+    assert (
+        client.post("/grids/areas/import/confirm/", {"token": token})["Location"]
+        == "/grids/areas/import/"
+    )
     assert Area.objects.count() == 0
 
 
 def test_confirm_revalidates_against_the_database(admin_client):
     token = token_of(upload(admin_client, csv_bytes(VALID_ROWS), "a.csv"))
-    AreaFactory(code="NS01", parent=AreaFactory(code="OTHER"))  # appears between preview and confirm
+    AreaFactory(
+        code="NS01", parent=AreaFactory(code="OTHER")
+    )  # appears between preview and confirm
     before = Area.objects.count()
     response = admin_client.post("/grids/areas/import/confirm/", {"token": token})
     assert response.status_code == 302 and "preview" in response["Location"]
@@ -300,7 +318,9 @@ def test_service_refuses_an_invalid_file_for_any_caller(two_streets):
     from django.core.exceptions import ValidationError
 
     with pytest.raises(ValidationError):
-        services.area_import(user=SuperuserFactory(), content=csv_bytes([["Q", "", "街道", ""]]), filename="a.csv")
+        services.area_import(
+            user=SuperuserFactory(), content=csv_bytes([["Q", "", "街道", ""]]), filename="a.csv"
+        )
     assert not Area.objects.filter(code="Q").exists()
 
 
@@ -312,4 +332,7 @@ def test_the_documented_samples_import(admin_client, name):
     _preview, confirm = import_through_views(admin_client, content, name)
     assert confirm["Location"] == "/grids/areas/"
     assert Area.objects.count() == 15
-    assert Area.objects.get(code="HX02-G01-C01-M002").path == "HX/HX02/HX02-G01/HX02-G01-C01/HX02-G01-C01-M002/"
+    assert (
+        Area.objects.get(code="HX02-G01-C01-M002").path
+        == "HX/HX02/HX02-G01/HX02-G01-C01/HX02-G01-C01-M002/"
+    )

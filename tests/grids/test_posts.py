@@ -20,7 +20,11 @@ def chain():
 @pytest.mark.parametrize("level", list(AreaLevel.values))
 def test_role_must_sit_on_its_level(chain, role, level):
     area = chain[level]
-    unit = MemberUnitFactory(community=area) if role == PostRole.UNIT_LIAISON and level == AreaLevel.COMMUNITY else None
+    unit = (
+        MemberUnitFactory(community=area)
+        if role == PostRole.UNIT_LIAISON and level == AreaLevel.COMMUNITY
+        else None
+    )
     user = UserFactory()
     if level == ROLE_LEVEL[role]:
         post = services.post_create(user=user, role=role, area=area, member_unit=unit)
@@ -39,7 +43,10 @@ def test_liaison_needs_a_member_unit_of_that_community(chain):
         services.post_create(user=UserFactory(), role=PostRole.UNIT_LIAISON, area=community)
     with pytest.raises(ValidationError, match="不属于"):
         services.post_create(
-            user=UserFactory(), role=PostRole.UNIT_LIAISON, area=community, member_unit=MemberUnitFactory(community=other)
+            user=UserFactory(),
+            role=PostRole.UNIT_LIAISON,
+            area=community,
+            member_unit=MemberUnitFactory(community=other),
         )
     assert not Post.objects.exists()
 

@@ -14,8 +14,20 @@ pytestmark = pytest.mark.django_db
 #    └ C2 ─ G3 ─ K3 ─ M3
 # S2 ─ C3
 TREE = [
-    ("S1", None), ("C1", "S1"), ("G1", "C1"), ("K1", "G1"), ("M1", "K1"), ("M2", "K1"), ("K2", "G1"),
-    ("G2", "C1"), ("C2", "S1"), ("G3", "C2"), ("K3", "G3"), ("M3", "K3"), ("S2", None), ("C3", "S2"),
+    ("S1", None),
+    ("C1", "S1"),
+    ("G1", "C1"),
+    ("K1", "G1"),
+    ("M1", "K1"),
+    ("M2", "K1"),
+    ("K2", "G1"),
+    ("G2", "C1"),
+    ("C2", "S1"),
+    ("G3", "C2"),
+    ("K3", "G3"),
+    ("M3", "K3"),
+    ("S2", None),
+    ("C3", "S2"),
 ]
 POST_AT = {1: "S1", 2: "C1", 3: "G1", 4: "K1", 5: "M1"}
 SIBLING = {1: "S2", 2: "C2", 3: "G2", 4: "K2", 5: "M2"}
@@ -50,7 +62,9 @@ def test_the_table_covers_every_role():
     assert {c[0] for c in CASES} == set(PostRole.values)
 
 
-@pytest.mark.parametrize(("role", "case", "target", "visible"), CASES, ids=[f"{c[0]}-{c[1]}" for c in CASES])
+@pytest.mark.parametrize(
+    ("role", "case", "target", "visible"), CASES, ids=[f"{c[0]}-{c[1]}" for c in CASES]
+)
 def test_scope_table(tree, role, case, target, visible):
     post = PostFactory(role=role, area=tree[POST_AT[ROLE_LEVEL[role]]])
     user, area = post.user, tree[target]

@@ -64,7 +64,11 @@ def test_ancestors_without_self(tiny_chain, django_assert_num_queries):
 
 @pytest.mark.parametrize("size", ["tiny", "big"])
 def test_children_with_counts_is_one_query(size, request, django_assert_num_queries):
-    street = request.getfixturevalue("tiny_chain")[0] if size == "tiny" else request.getfixturevalue("big_tree")
+    street = (
+        request.getfixturevalue("tiny_chain")[0]
+        if size == "tiny"
+        else request.getfixturevalue("big_tree")
+    )
     with django_assert_num_queries(1):
         children = selectors.area_children_with_counts(area=street)
     assert children
@@ -76,7 +80,11 @@ def test_children_with_counts_is_one_query(size, request, django_assert_num_quer
 def test_moving_a_grid_rewrites_its_descendants_paths(big_tree):
     grid = Area.objects.get(code="LX01-G01")
     target = Area.objects.get(code="LX02")
-    below = list(Area.objects.filter(path__startswith=grid.path).exclude(pk=grid.pk).values_list("code", flat=True))
+    below = list(
+        Area.objects.filter(path__startswith=grid.path)
+        .exclude(pk=grid.pk)
+        .values_list("code", flat=True)
+    )
     assert below
 
     services.area_update(area=grid, code=grid.code, name=grid.name, parent=target)
