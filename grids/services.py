@@ -31,7 +31,9 @@ def _check_level(*, level: int, parent: Area | None) -> None:
 @transaction.atomic
 def area_create(*, code: str, name: str, level: int, parent: Area | None) -> Area:
     _check_level(level=level, parent=parent)
-    area = Area(code=code, name=name, level=level, parent=parent, path=Area.build_path(parent, code))
+    area = Area(
+        code=code, name=name, level=level, parent=parent, path=Area.build_path(parent, code)
+    )
     area.full_clean()
     area.save()
     return area
@@ -55,7 +57,9 @@ def area_update(*, area: Area, code: str, name: str, parent: Area | None) -> Are
     return area
 
 
-def areas_bulk_create(*, nodes: list[tuple[str, str, int, str | None]], batch_size: int = 1000) -> int:
+def areas_bulk_create(
+    *, nodes: list[tuple[str, str, int, str | None]], batch_size: int = 1000
+) -> int:
     """Create many nodes at once, given as ``(code, name, level, parent_code)``.
 
     Parents come either earlier in ``nodes`` or from the database; nodes are written
@@ -67,7 +71,10 @@ def areas_bulk_create(*, nodes: list[tuple[str, str, int, str | None]], batch_si
         return 0
     parent_codes = {p for _c, _n, _l, p in nodes if p}
     known: dict[str, tuple[int, str]] = {
-        code: (pk, path) for pk, code, path in Area.objects.filter(code__in=parent_codes).values_list("id", "code", "path")
+        code: (pk, path)
+        for pk, code, path in Area.objects.filter(code__in=parent_codes).values_list(
+            "id", "code", "path"
+        )
     }
     created = 0
     for level in AreaLevel:
@@ -77,7 +84,15 @@ def areas_bulk_create(*, nodes: list[tuple[str, str, int, str | None]], batch_si
         objs = []
         for code, name, lvl, parent_code in batch:
             parent_id, parent_path = known[parent_code] if parent_code else (None, "")
-            objs.append(Area(code=code, name=name, level=lvl, parent_id=parent_id, path=parent_path + code + "/"))
+            objs.append(
+                Area(
+                    code=code,
+                    name=name,
+                    level=lvl,
+                    parent_id=parent_id,
+                    path=parent_path + code + "/",
+                )
+            )
         Area.objects.bulk_create(objs, batch_size=batch_size)
         created += len(objs)
         # Read the ids back rather than rely on the backend returning them from INSERT.
@@ -85,7 +100,12 @@ def areas_bulk_create(*, nodes: list[tuple[str, str, int, str | None]], batch_si
         for start in range(0, len(codes), batch_size):
             chunk = codes[start : start + batch_size]
             known.update(
-                {code: (pk, path) for pk, code, path in Area.objects.filter(code__in=chunk).values_list("id", "code", "path")}
+                {
+                    code: (pk, path)
+                    for pk, code, path in Area.objects.filter(code__in=chunk).values_list(
+                        "id", "code", "path"
+                    )
+                }
             )
     return created
 
@@ -109,16 +129,23 @@ def area_import(*, user, content: bytes, filename: str) -> AreaImportResult:
 
     plan = plan_area_import(content=content, filename=filename, user=user)
     if not plan.is_valid:
-        raise ValidationError([e.message if e.line is None else f"{e.line}: {e.message}" for e in plan.errors[:50]] or _("文件没有数据行。"))
+        raise ValidationError(
+            [e.message if e.line is None else f"{e.line}: {e.message}" for e in plan.errors[:50]]
+            or _("文件没有数据行。")
+        )
     creates = plan.rows_with(CREATE)
-    created = areas_bulk_create(nodes=[(r.code, r.name, r.level, r.parent_code or None) for r in creates])
+    created = areas_bulk_create(
+        nodes=[(r.code, r.name, r.level, r.parent_code or None) for r in creates]
+    )
     renames = plan.rows_with(UPDATE)
     if renames:
         areas = {a.code: a for a in Area.objects.filter(code__in=[r.code for r in renames])}
         for row in renames:
             areas[row.code].name = row.name
         Area.objects.bulk_update(list(areas.values()), ["name"], batch_size=1000)
-    return AreaImportResult(created=created, renamed=len(renames), unchanged=len(plan.rows_with(UNCHANGED)))
+    return AreaImportResult(
+        created=created, renamed=len(renames), unchanged=len(plan.rows_with(UNCHANGED))
+    )
 
 
 def post_check(*, role: str, area: Area, member_unit: MemberUnit | None = None) -> None:
@@ -142,7 +169,9 @@ def post_check(*, role: str, area: Area, member_unit: MemberUnit | None = None) 
         if member_unit is None:
             raise ValidationError({"member_unit": _("成员单位联络员必须选择成员单位。")})
         if member_unit.community_id != area.pk:
-            raise ValidationError({"member_unit": _("所选成员单位不属于“%(area)s”。") % {"area": area.name}})
+            raise ValidationError(
+                {"member_unit": _("所选成员单位不属于“%(area)s”。") % {"area": area.name}}
+            )
     elif member_unit is not None:
         raise ValidationError({"member_unit": _("只有成员单位联络员需要填写成员单位。")})
 
@@ -152,7 +181,10 @@ def post_create(*, user, role: str, area: Area, member_unit: MemberUnit | None =
     """Give ``user`` a role on ``area``; the level must be the role's level (``ROLE_LEVEL``)."""
     post_check(role=role, area=area, member_unit=member_unit)
     if Post.objects.filter(user=user, role=role, area=area).exists():
-        raise ValidationError(_("该用户已在“%(area)s”担任%(role)s。") % {"area": area.name, "role": PostRole(role).label})
+        raise ValidationError(
+            _("该用户已在“%(area)s”担任%(role)s。")
+            % {"area": area.name, "role": PostRole(role).label}
+        )
     post = Post.objects.create(user=user, role=role, area=area, member_unit=member_unit)
     forget_access(user)
     return post
