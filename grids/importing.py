@@ -30,6 +30,7 @@ from grids.models import Area, AreaLevel, PostRole
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 20_000
+MAX_UNPACKED_XLSX_BYTES = 100 * 1024 * 1024
 MAX_CODE_LENGTH = Area._meta.get_field("code").max_length
 MAX_NAME_LENGTH = Area._meta.get_field("name").max_length
 CODE_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
@@ -164,6 +165,14 @@ def _read_table(*, content: bytes, filename: str) -> Iterator[tuple[int, list[st
 def _read_xlsx(content: bytes) -> Iterator[tuple[int, list[str]]]:
     from openpyxl import load_workbook
 
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise ImportFileError(_("这不是有效的 Excel（.xlsx）文件。")) from exc
+    if unpacked > MAX_UNPACKED_XLSX_BYTES:
+        # A small archive that inflates to gigabytes would exhaust memory in openpyxl.
+        raise ImportFileError(_("Excel 文件解压后太大，请拆分后再导入。"))
     try:
         workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
         sheet = workbook.worksheets[0]

@@ -336,3 +336,13 @@ def test_the_documented_samples_import(admin_client, name):
         Area.objects.get(code="HX02-G01-C01-M002").path
         == "HX/HX02/HX02-G01/HX02-G01-C01/HX02-G01-C01-M002/"
     )
+
+
+def test_an_xlsx_that_inflates_too_much_is_refused():
+    import zipfile
+
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("xl/worksheets/sheet1.xml", b"0" * (101 * 1024 * 1024))
+    rows, errors = parse_area_file(content=buf.getvalue(), filename="bomb.xlsx")
+    assert rows == [] and "解压后太大" in errors[0].message
