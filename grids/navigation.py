@@ -27,6 +27,7 @@ class NavEntry:
 NAV_ENTRIES: list[NavEntry] = [
     NavEntry("home", _("首页"), ALL_ROLES),
     NavEntry("grids:area_tree", _("区域网格"), ALL_ROLES),
+    NavEntry("grids:area_import", _("导入区域"), (PostRole.STREET_OFFICIAL,)),
 ]
 
 
