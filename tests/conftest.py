@@ -54,6 +54,16 @@ def pytest_terminal_summary(terminalreporter, exitstatus: int, config: pytest.Co
     terminalreporter.write_sep("-", browser_status_line(), bold=True, yellow=not chromium_available())
 
 
+@pytest.fixture(autouse=True)
+def _clear_cache() -> Iterator[None]:
+    """The cache holds heartbeats and import uploads; keep tests independent."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 # --- browser fixtures (Playwright driving the system Chromium) ----------------
 
 
