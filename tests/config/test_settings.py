@@ -28,6 +28,8 @@ print(json.dumps({
     "broker": s.CELERY_BROKER_URL, "cache": s.CACHES["default"]["BACKEND"],
     "debug": s.DEBUG, "production": s.PRODUCTION, "allowed_hosts": s.ALLOWED_HOSTS,
     "init_command": db.get("OPTIONS", {}).get("init_command", ""),
+    "broker_folders": [v for k, v in s.CELERY_BROKER_TRANSPORT_OPTIONS.items() if k.endswith("_folder")
+                       or k.startswith("data_folder")],
 }))
 """
 
@@ -79,6 +81,9 @@ def test_no_configuration_means_the_embedded_default(tmp_path) -> None:
     assert values["broker"] == "filesystem://"
     assert values["cache"].endswith("FileBasedCache")
     assert (tmp_path / "var" / "celery-broker" / "out").is_dir()
+    # Every folder of the file broker (control too) lives under the var dir, not the cwd.
+    assert len(values["broker_folders"]) == 4
+    assert all(folder.startswith(str(tmp_path / "var")) for folder in values["broker_folders"])
     assert values["debug"] is True
 
 
