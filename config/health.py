@@ -32,12 +32,22 @@ def check_database() -> tuple[bool, str]:
         return False, f"{type(exc).__name__}: {exc}"
 
 
+BROKER_CHECK_TIMEOUT = 2  # seconds; a load balancer probe must not hang on a dead broker
+
+
 def check_broker() -> tuple[bool, str]:
     from config.celery import app
 
     try:
-        with app.connection_for_write() as conn:
-            conn.ensure_connection(max_retries=1, timeout=2)
+        with app.connection_for_write(
+            connect_timeout=BROKER_CHECK_TIMEOUT,
+            transport_options={
+                "socket_connect_timeout": BROKER_CHECK_TIMEOUT,
+                "socket_timeout": BROKER_CHECK_TIMEOUT,
+            },
+        ) as conn:
+            # No retry loop: one refused or timed-out connect is the answer.
+            conn.ensure_connection(max_retries=1, interval_start=0, interval_step=0, timeout=BROKER_CHECK_TIMEOUT)
             transport = conn.transport_cls
         return True, str(transport)
     except Exception as exc:

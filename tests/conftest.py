@@ -1,11 +1,93 @@
+"""Suite-wide wiring: which optional parts of the suite can run on this machine.
+
+- ``e2e`` tests drive the Debian Chromium at ``/usr/bin/chromium`` through Playwright;
+  without it they are skipped, and the run says so in its header and summary.
+- ``postgres`` tests need PostgreSQL (``DATABASE_URL``); on the embedded SQLite
+  default they are skipped with the reason.
+
+Model factories live in ``tests/factories.py``, not here.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
 import pytest
+from django.conf import settings
+
+CHROMIUM_PATH = Path("/usr/bin/chromium")
+
+
+def chromium_available() -> bool:
+    return CHROMIUM_PATH.is_file() and os.access(CHROMIUM_PATH, os.X_OK)
+
+
+def browser_status_line() -> str:
+    if chromium_available():
+        return f"browser tests: running in {CHROMIUM_PATH}"
+    return f"browser tests: skipped — {CHROMIUM_PATH} not installed"
+
+
+def database_status_line() -> str:
+    db = settings.DATABASES["default"]
+    return f"database: {db['ENGINE'].rsplit('.', 1)[-1]} (celery broker: {settings.CELERY_BROKER_URL.split('://')[0]})"
+
+
+def pytest_report_header(config: pytest.Config) -> list[str]:
+    return [browser_status_line(), database_status_line()]
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    skip_e2e = None if chromium_available() else pytest.mark.skip(reason=f"{CHROMIUM_PATH} not installed")
+    on_sqlite = settings.DATABASES["default"]["ENGINE"].endswith("sqlite3")
+    skip_pg = pytest.mark.skip(reason="needs PostgreSQL: set DATABASE_URL=postgres://...") if on_sqlite else None
+    for item in items:
+        if skip_e2e and item.get_closest_marker("e2e"):
+            item.add_marker(skip_e2e)
+        if skip_pg and item.get_closest_marker("postgres"):
+            item.add_marker(skip_pg)
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus: int, config: pytest.Config) -> None:
+    terminalreporter.write_sep("-", browser_status_line(), bold=True, yellow=not chromium_available())
 
 
 @pytest.fixture(autouse=True)
-def _clear_cache():
-    """The locmem cache holds import uploads; keep tests independent."""
+def _clear_cache() -> Iterator[None]:
+    """The cache holds heartbeats and import uploads; keep tests independent."""
     from django.core.cache import cache
 
     cache.clear()
     yield
     cache.clear()
+
+
+# --- browser fixtures (Playwright driving the system Chromium) ----------------
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator:
+    """One headless Chromium per test process; tests open their own pages."""
+    if not chromium_available():
+        pytest.skip(f"{CHROMIUM_PATH} not installed")
+    # Playwright's sync API keeps an event loop in this thread; the Django ORM calls
+    # the test itself makes are still synchronous and safe.
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        instance = pw.chromium.launch(executable_path=str(CHROMIUM_PATH), headless=True, args=["--no-sandbox"])
+        yield instance
+        instance.close()
+
+
+@pytest.fixture
+def page(browser, live_server) -> Iterator:
+    """A fresh browser context (own cookies) in Chinese, pointed at the live server."""
+    context = browser.new_context(locale="zh-CN", base_url=live_server.url)
+    context.set_default_timeout(10_000)
+    tab = context.new_page()
+    yield tab
+    context.close()

@@ -1,18 +1,37 @@
 """Test overrides: same components as the run, faster hashing, isolated files."""
 
-import hashlib
+import atexit
+import shutil
 import tempfile
 from pathlib import Path
 
 from config.settings.base import *  # noqa: F401,F403
-from config.settings.base import BASE_DIR, DATABASES
+from config.settings.base import CELERY_BROKER_URL, DATABASES, STATIC_ROOT
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="sidan-test-media-"))
+atexit.register(shutil.rmtree, MEDIA_ROOT, ignore_errors=True)
+# WhiteNoise warns on every request handler when the collectstatic target is missing.
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 CELERY_TASK_ALWAYS_EAGER = False
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
-    # One file per checkout: parallel worktrees running tests must not share (and lock) it.
-    _checkout = hashlib.sha1(str(BASE_DIR).encode()).hexdigest()[:8]
-    DATABASES["default"]["TEST"] = {"NAME": str(Path(tempfile.gettempdir()) / f"sidan-test-{_checkout}.sqlite3")}
+    # A file (not :memory:) so live-server browser tests share the database; one per
+    # run so parallel checkouts on one machine never open each other's test database.
+    _test_db_dir = Path(tempfile.mkdtemp(prefix="sidan-test-db-"))
+    atexit.register(shutil.rmtree, _test_db_dir, ignore_errors=True)
+    DATABASES["default"]["TEST"] = {"NAME": str(_test_db_dir / "test.sqlite3")}
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+if CELERY_BROKER_URL == "filesystem://":
+    # Messages a test publishes must never reach a worker of `make run` on var/.
+    _broker_dir = Path(tempfile.mkdtemp(prefix="sidan-test-broker-"))
+    atexit.register(shutil.rmtree, _broker_dir, ignore_errors=True)
+    for _sub in ("out", "processed", "control"):
+        (_broker_dir / _sub).mkdir()
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "data_folder_in": str(_broker_dir / "out"),
+        "data_folder_out": str(_broker_dir / "out"),
+        "processed_folder": str(_broker_dir / "processed"),
+        "control_folder": str(_broker_dir / "control"),
+        "store_processed": False,
+    }

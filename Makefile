@@ -1,0 +1,52 @@
+# Sidan 四单 — the two commands are `make run` and `make test` (see README.md).
+# Both work on a fresh machine with only Python 3.11+; everything else is installed
+# into .venv from requirements/lock.txt, again only when the lock file changes.
+
+PYTHON ?= python3
+VENV ?= .venv
+PORT ?= 8000
+# Extra pytest arguments, e.g. `make test PYTEST_ARGS="-k healthz -x"`.
+PYTEST_ARGS ?=
+# The command that loads the demo street and prints the demo logins.
+DEMO_COMMAND ?= load_demo
+
+BIN := $(VENV)/bin
+MANAGE := $(BIN)/python manage.py
+STAMP := $(VENV)/.installed
+
+.DEFAULT_GOAL := help
+.PHONY: help install run test migrate demo collectstatic shell
+
+help:
+	@echo "make run     install, migrate, load the demo, then serve http://127.0.0.1:$(PORT) with a Celery worker and beat"
+	@echo "make test    install, then run the whole test suite"
+	@echo "make migrate | make demo | make collectstatic | make shell"
+
+$(BIN)/python:
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Sidan needs Python 3.11 or newer, found " + sys.version.split()[0])'
+	$(PYTHON) -m venv $(VENV)
+
+$(STAMP): requirements/lock.txt | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements/lock.txt
+	@touch $@
+
+install: $(STAMP)
+
+migrate: install
+	$(MANAGE) migrate --noinput
+
+demo: migrate
+	$(MANAGE) $(DEMO_COMMAND)
+
+collectstatic: install
+	$(MANAGE) collectstatic --noinput --verbosity 0
+
+run: demo collectstatic
+	@echo "Sidan: http://127.0.0.1:$(PORT)/  (health: /healthz) — Ctrl-C stops the web server, worker and beat"
+	PATH="$(abspath $(BIN)):$$PATH" $(BIN)/honcho start --procfile Procfile --port $(PORT)
+
+test: install
+	$(BIN)/pytest --ds config.settings.test -n auto --maxprocesses 4 $(PYTEST_ARGS)
+
+shell: install
+	$(MANAGE) shell
