@@ -78,7 +78,7 @@ def browser() -> Iterator:
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:
-        instance = pw.chromium.launch(executable_path=str(CHROMIUM_PATH), headless=True, args=["--no-sandbox"])
+        instance = pw.chromium.launch(executable_path=str(CHROMIUM_PATH), headless=True, args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"])
         yield instance
         instance.close()
 
