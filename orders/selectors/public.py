@@ -9,11 +9,26 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.db.models import Count, Q, QuerySet
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from grids.models import Area, AreaLevel
 from orders.lifecycle import OPEN_STATUSES, Status
 from orders.models import Order, OrderPhoto, Rating
+from orders.selectors import order_for_token
+
+AREA_CODE_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,39}$")
+TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
+
+
+def is_area_code(code: str) -> bool:
+    """Whether ``code`` could be an area code at all (garbage never reaches the database)."""
+    return bool(AREA_CODE_RE.match(code or ""))
+
+
+def is_token(token: str) -> bool:
+    return bool(TOKEN_RE.match(token or ""))
+
 
 # --- the location picker -----------------------------------------------------
 
@@ -54,7 +69,8 @@ def location_pick(*, codes: dict[str, str]) -> LocationPick:
     A code counts only when it is a child of the node picked one level up, so changing
     the community drops a stale grid. Queries: one for the picked nodes, one per shown level.
     """
-    wanted = [str(codes.get(param) or "")[:40] for _level, param in PICK_LEVELS]
+    wanted = [str(codes.get(param) or "") for _level, param in PICK_LEVELS]
+    wanted = [code if is_area_code(code) else "" for code in wanted]
     by_code = {a.code: a for a in Area.objects.filter(code__in=[c for c in wanted if c])}
     pick = LocationPick()
     parent: Area | None = None
@@ -86,7 +102,9 @@ def location_codes_for(area: Area) -> dict[str, str]:
 
 def public_area(*, code: str) -> Area:
     """A node a resident may place an order on (grid or deeper); 404 otherwise."""
-    return get_object_or_404(Area.objects.filter(level__gte=AreaLevel.GRID), code=code[:40])
+    if not is_area_code(code):
+        raise Http404
+    return get_object_or_404(Area.objects.filter(level__gte=AreaLevel.GRID), code=code)
 
 
 def area_chain_names(*, area: Area) -> list[str]:
@@ -97,6 +115,13 @@ def area_chain_names(*, area: Area) -> list[str]:
 
 
 # --- a resident's own orders ---------------------------------------------------
+
+
+def order_for_resident_token(*, token: str) -> Order:
+    """``order_for_token`` behind a format check, so garbage never reaches the database."""
+    if not is_token(token):
+        raise Http404
+    return order_for_token(token=token)
 
 
 def orders_for_phone(*, phone: str, limit: int = 100) -> list[Order]:
@@ -116,6 +141,8 @@ def order_photos_for_token(*, token: str) -> QuerySet[OrderPhoto]:
 
 def order_photo_for_token(*, token: str, photo_id: int) -> OrderPhoto:
     """A photo only the holder of its order's tracking token may see; 404 otherwise."""
+    if not is_token(token):
+        raise Http404
     return get_object_or_404(order_photos_for_token(token=token), pk=photo_id)
 
 
@@ -169,7 +196,9 @@ class WallCounts:
 
 
 def wall_community(*, code: str) -> Area:
-    return get_object_or_404(Area.objects.filter(level=AreaLevel.COMMUNITY), code=code[:40])
+    if not is_area_code(code):
+        raise Http404
+    return get_object_or_404(Area.objects.filter(level=AreaLevel.COMMUNITY), code=code)
 
 
 def _community_orders(community: Area) -> QuerySet[Order]:

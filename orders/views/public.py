@@ -23,7 +23,6 @@ from orders.forms.public import PhoneForm, RatingForm, ResidentOrderForm
 from orders.lifecycle import RESIDENT_CANCELLABLE, Status
 from orders.models import CancelReason, Channel
 from orders.notify import tracking_url
-from orders.selectors import order_for_token
 from orders.selectors import public as sel
 from orders.timeline import resident_timeline
 
@@ -144,7 +143,7 @@ def area_qr_png(request: HttpRequest, code: str) -> HttpResponse:
 @require_GET
 def placed(request: HttpRequest, token: str) -> HttpResponse:
     try:
-        order = order_for_token(token=token)
+        order = sel.order_for_resident_token(token=token)
     except Http404:
         return _not_found(request, what="order")
     return _private(render(request, "orders/public/placed.html", {"order": order, "url": tracking_url(order)}))
@@ -179,7 +178,7 @@ def _track_post(request: HttpRequest, order) -> RatingForm | None:
 @require_http_methods(["GET", "POST"])
 def track(request: HttpRequest, token: str) -> HttpResponse:
     try:
-        order = order_for_token(token=token)
+        order = sel.order_for_resident_token(token=token)
     except Http404:
         return _not_found(request, what="order")
     rating_form = None
@@ -187,7 +186,7 @@ def track(request: HttpRequest, token: str) -> HttpResponse:
         rating_form = _track_post(request, order)
         if rating_form is None and not request.htmx:
             return redirect("orders:track", token=token)
-        order = order_for_token(token=token)
+        order = sel.order_for_resident_token(token=token)
     context = {
         "order": order,
         "timeline": resident_timeline(order.events.order_by("at", "id")),

@@ -4,7 +4,7 @@ with its QR code, name and code — as a printable HTML page and as one PNG."""
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import path
 from django.utils.safestring import mark_safe
@@ -13,10 +13,13 @@ from django.views.decorators.http import require_GET
 from grids.models import Area, AreaLevel
 from grids.selectors import area_for_user, area_subtree
 from orders import qr
+from orders.selectors.public import is_area_code
 
 
 def _sheet_areas(request: HttpRequest, code: str) -> tuple[Area, int, list[Area]]:
     """The node (404 outside the user's scope), the level shown, and its nodes of that level."""
+    if not is_area_code(code):
+        raise Http404
     area = area_for_user(user=request.user, code=code)
     default = min(area.level + 1, AreaLevel.MICROGRID)
     try:

@@ -48,3 +48,6 @@ def test_qr_encodes_the_public_url(world, settings):
     settings.SIDAN_PUBLIC_BASE_URL = "https://sidan.example.cn/"
     assert qr.area_public_url(world.microgrid) == f"https://sidan.example.cn/r/{world.microgrid.code}/"
     assert Image.open(io.BytesIO(qr.qr_png(data="x"))).format == "PNG"
+def test_nul_in_staff_sheet(client, world):
+    client.force_login(world.dispatcher)
+    assert client.get("/staff/qr/%00/").status_code == 404

@@ -31,7 +31,7 @@ def test_tracking_page_shows_timeline_status_and_location(client, world):
     assert response["Referrer-Policy"] == "no-referrer" and "no-store" in response["Cache-Control"]
 
 
-@pytest.mark.parametrize("token", ["nope", "x" * 200, "%00", "abc.def-_"])
+@pytest.mark.parametrize("token", ["nope", "x" * 200, "%00", "abc.def-_", "A" * 32])
 def test_unknown_token_is_404(client, world, token):
     world.place()
     response = client.get(f"/t/{token}/")

@@ -92,3 +92,9 @@ def test_scrub():
     assert scrub("身份证330421199001011234") == "身份证******************"
     assert scrub("3栋2单元401室") == "3栋2单元401室"
     assert scrub("张三说好", names=("张三",)) == "**说好"
+
+
+@pytest.mark.parametrize("url", ["/wall/%00/", "/r/%00/", "/r/?community=%00&grid=%00", "/r/%00/qr.png",
+                                 "/t/%00/photos/1/", "/t/%00/ok/"])
+def test_nul_bytes_never_reach_the_database(client, world, url):
+    assert client.get(url).status_code in (200, 404)
