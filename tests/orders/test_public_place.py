@@ -137,7 +137,7 @@ def test_confirmation_page_shows_reference_and_tracking_link(client, world):
     order = Order.objects.get()
     html = response.content.decode()
     assert order.reference in html and f"/t/{order.tracking_token}/" in html
-    assert response["Referrer-Policy"] == "no-referrer"
+    assert response["Referrer-Policy"] == "same-origin"
 
 
 def test_area_qr_png(client, world):

@@ -28,7 +28,7 @@ def test_tracking_page_shows_timeline_status_and_location(client, world):
     assert response.status_code == 200
     assert "待派单" in html and "您的诉求已提交" in html and world.category.name in html and "桂花苑" in html
     assert 'name="rating"' not in html and "撤销诉求" in html
-    assert response["Referrer-Policy"] == "no-referrer" and "no-store" in response["Cache-Control"]
+    assert response["Referrer-Policy"] == "same-origin" and "no-store" in response["Cache-Control"]
 
 
 @pytest.mark.parametrize("token", ["nope", "x" * 200, "%00", "abc.def-_", "A" * 32])
