@@ -1,9 +1,271 @@
-from django.http import Http404
+"""The resident side: public, phone-first, no account.
+
+``/r/`` and ``/r/<code>/`` (QR) place an order after a one-time code proves the phone;
+``/t/<token>/`` is the private tracking page (timeline, photos, rating, cancel);
+``/me/`` lists a verified phone's orders; ``/wall/<community>/`` the anonymised walls.
+Every HTMX action is also a plain form post or link (the partial is the same template).
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
 from django.urls import path
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from grids.models import Area
+from orders import qr, services, verification
+from orders.errors import OrderError
+from orders.forms.public import PhoneForm, RatingForm, ResidentOrderForm
+from orders.lifecycle import RESIDENT_CANCELLABLE, Status
+from orders.models import CancelReason, Channel
+from orders.notify import tracking_url
+from orders.selectors import public as sel
+from orders.timeline import resident_timeline
+
+PLACE = "orders/public/place.html"
+TRACK = "orders/public/track.html"
 
 
-def track(request, token):
-    raise Http404
+def _partial(request: HttpRequest, template: str, name: str) -> str:
+    return f"{template}#{name}" if request.htmx else template
 
 
-urlpatterns = [path("t/<str:token>/", track, name="track")]
+def _not_found(request: HttpRequest, *, what: str) -> HttpResponse:
+    return render(request, "orders/public/not_found.html", {"what": what}, status=404)
+
+
+def _private(response: HttpResponse) -> HttpResponse:
+    """Pages behind a tracking token: never cached by proxies, never leak the token to other sites as a referrer."""
+    response["Cache-Control"] = "private, no-store"
+    response["Referrer-Policy"] = "same-origin"
+    response["X-Robots-Tag"] = "noindex"
+    return response
+
+
+# --- placing an order ---------------------------------------------------------------
+
+
+def _send_code(request: HttpRequest) -> tuple[str, str]:
+    """Send a code to the posted phone; returns (level, message) for the page."""
+    phone = request.POST.get("resident_phone", "").strip()
+    try:
+        verification.verification_send(phone=phone, session=request.session)
+    except OrderError as error:
+        return "error", error.message
+    return "success", _("验证码已发送到 %(phone)s，10 分钟内有效。") % {"phone": verification.mask_phone(phone)}
+
+
+def _place(request: HttpRequest, form: ResidentOrderForm, channel: str):
+    """Prove the phone, then place the order; errors land on the form, nothing is written."""
+    data = form.cleaned_data
+    try:
+        verification.ensure_verified(request.session, phone=data["resident_phone"], code=data["otp_code"])
+    except OrderError as error:
+        form.add_error("otp_code", error.message)
+        return None
+    try:
+        return services.order_place(
+            category=data["category"], area=data["area_code"], description=data["description"],
+            resident_phone=data["resident_phone"], resident_name=data["resident_name"],
+            nature=data["nature"], urgency=data["urgency"], channel=channel, photos=data["photos"],
+        )
+    except OrderError as error:
+        form.add_error(None, error.message)
+        return None
+
+
+@require_http_methods(["GET", "POST"])
+def place(request: HttpRequest, code: str | None = None) -> HttpResponse:
+    if code is not None:
+        try:
+            fixed_area = sel.public_area(code=code)
+        except Http404:
+            return _not_found(request, what="area")
+        areas, channel = Area.objects.filter(pk=fixed_area.pk), Channel.QR
+    else:
+        fixed_area, areas, channel = None, Area.objects.all(), Channel.MOBILE
+    known_phone = verification.verified_phone(request.session)
+    otp_status = None
+    if request.method == "POST" and request.POST.get("action") == "send_code":
+        otp_status = _send_code(request)
+        if request.htmx:
+            return render(request, f"{PLACE}#otp", {"otp_status": otp_status, "known_phone": known_phone})
+        form = ResidentOrderForm(initial=request.POST.dict(), areas=areas)
+        if request.FILES:
+            messages.warning(request, _("为保护您的隐私，照片没有保存，请在提交前重新选择照片。"))
+    elif request.method == "POST":
+        form = ResidentOrderForm(request.POST, request.FILES, areas=areas)
+        if form.is_valid() and (order := _place(request, form, channel)) is not None:
+            return redirect("orders:placed", token=order.tracking_token)
+    else:
+        initial = {"resident_phone": known_phone} if known_phone else {}
+        form = ResidentOrderForm(initial=initial, areas=areas)
+    if fixed_area is not None:
+        pick, area = None, fixed_area
+    else:
+        posted = _picked_area(request, form)
+        pick = sel.location_pick(codes=sel.location_codes_for(posted) if posted else request.GET)
+        area = pick.area
+    context = {
+        "form": form, "pick": pick, "area": area, "fixed": fixed_area is not None,
+        "area_names": sel.area_chain_names(area=area) if area else [],
+        "change_query": sel.location_codes_for(area) if area else {},
+        "known_phone": known_phone, "otp_status": otp_status,
+    }
+    if request.htmx and request.method == "GET":
+        return render(request, f"{PLACE}#picker", context)
+    return render(request, PLACE, context)
+
+
+def _picked_area(request: HttpRequest, form: ResidentOrderForm) -> Area | None:
+    """On a re-rendered POST, the area the resident had picked (if the code is real)."""
+    if request.method != "POST":
+        return None
+    code = (form.data.get("area_code") or form.initial.get("area_code") or "").strip()[:40]
+    return Area.objects.filter(code=code).first() if code else None
+
+
+@require_GET
+def area_qr_png(request: HttpRequest, code: str) -> HttpResponse:
+    area = sel.public_area(code=code)
+    response = HttpResponse(qr.qr_png(data=qr.area_public_url(area)), content_type="image/png")
+    response["Content-Disposition"] = f'inline; filename="sidan-{area.code}.png"'
+    return response
+
+
+# --- after placing: confirmation and tracking ---------------------------------------
+
+
+@require_GET
+def placed(request: HttpRequest, token: str) -> HttpResponse:
+    try:
+        order = sel.order_for_resident_token(token=token)
+    except Http404:
+        return _not_found(request, what="order")
+    return _private(render(request, "orders/public/placed.html", {"order": order, "url": tracking_url(order)}))
+
+
+def _track_post(request: HttpRequest, order) -> RatingForm | None:
+    """Rate or cancel through the services; returns the rating form when it had errors."""
+    action = request.POST.get("action")
+    try:
+        if action == "rate":
+            form = RatingForm(request.POST)
+            if not form.is_valid():
+                return form
+            services.order_rate(
+                order_id=order.pk, rating=form.cleaned_data["rating"], comment=form.cleaned_data["comment"],
+                expected_status=Status.AWAITING_RATING,
+            )
+            messages.success(request, _("感谢您的评价！"))
+        elif action == "cancel":
+            services.order_cancel(
+                order_id=order.pk, reason=CancelReason.RESIDENT,
+                expected_status=request.POST.get("seen_status") or order.status,
+            )
+            messages.success(request, _("工单已撤销。"))
+        else:
+            messages.error(request, _("无法识别的操作。"))
+    except OrderError as error:
+        messages.error(request, error.message)
+    return None
+
+
+@require_http_methods(["GET", "POST"])
+def track(request: HttpRequest, token: str) -> HttpResponse:
+    try:
+        order = sel.order_for_resident_token(token=token)
+    except Http404:
+        return _not_found(request, what="order")
+    rating_form = None
+    if request.method == "POST":
+        rating_form = _track_post(request, order)
+        if rating_form is None and not request.htmx:
+            return redirect("orders:track", token=token)
+        order = sel.order_for_resident_token(token=token)
+    context = {
+        "order": order,
+        "timeline": resident_timeline(order.events.order_by("at", "id")),
+        "photos": list(sel.order_photos_for_token(token=token)),
+        "rating_form": rating_form or RatingForm(),
+        "can_rate": order.status == Status.AWAITING_RATING,
+        "can_cancel": order.status in RESIDENT_CANCELLABLE,
+        "area_names": sel.area_chain_names(area=order.area),
+    }
+    return _private(render(request, _partial(request, TRACK, "main"), context))
+
+
+@require_GET
+def track_photo(request: HttpRequest, token: str, photo_id: int) -> HttpResponse:
+    photo = sel.order_photo_for_token(token=token, photo_id=photo_id)
+    try:
+        handle = photo.image.open("rb")
+    except (FileNotFoundError, OSError, ValueError):
+        raise Http404 from None
+    return _private(FileResponse(handle))
+
+
+# --- my orders -------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def mine(request: HttpRequest) -> HttpResponse:
+    form, otp_status = PhoneForm(), None
+    action = request.POST.get("action")
+    if action == "send_code":
+        otp_status = _send_code(request)
+        form = PhoneForm(initial=request.POST.dict())
+    elif action == "forget":
+        verification.forget_verified(request.session)
+        return redirect("orders:mine")
+    elif action == "verify":
+        form = PhoneForm(request.POST)
+        if form.is_valid():
+            try:
+                verification.ensure_verified(
+                    request.session, phone=form.cleaned_data["resident_phone"], code=form.cleaned_data["otp_code"]
+                )
+                return redirect("orders:mine")
+            except OrderError as error:
+                form.add_error("otp_code", error.message)
+    phone = verification.verified_phone(request.session)
+    context = {
+        "form": form, "otp_status": otp_status, "phone": phone,
+        "masked": verification.mask_phone(phone) if phone else "",
+        "orders": sel.orders_for_phone(phone=phone),
+    }
+    return _private(render(request, _partial(request, "orders/public/mine.html", "verify"), context))
+
+
+# --- the walls ------------------------------------------------------------------------
+
+
+@require_GET
+def wall(request: HttpRequest, code: str) -> HttpResponse:
+    try:
+        community = sel.wall_community(code=code)
+    except Http404:
+        return _not_found(request, what="community")
+    tab = request.GET.get("tab") if request.GET.get("tab") in sel.WALL_TABS else "problems"
+    page = Paginator(sel.wall_orders(community=community, tab=tab), 20).get_page(request.GET.get("page"))
+    context = {
+        "community": community, "tab": tab, "page": page, "rows": sel.wall_rows(page.object_list),
+        "counts": sel.wall_counts(community=community),
+    }
+    return render(request, _partial(request, "orders/public/wall.html", "wall"), context)
+
+
+urlpatterns = [
+    path("r/", place, name="place"),
+    path("r/<str:code>/", place, name="place_at"),
+    path("r/<str:code>/qr.png", area_qr_png, name="area_qr"),
+    path("t/<str:token>/", track, name="track"),
+    path("t/<str:token>/ok/", placed, name="placed"),
+    path("t/<str:token>/photos/<int:photo_id>/", track_photo, name="track_photo"),
+    path("me/", mine, name="mine"),
+    path("wall/<str:code>/", wall, name="wall"),
+]

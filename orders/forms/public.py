@@ -1,0 +1,56 @@
+"""Forms of the public resident pages (no account): the order form with its one-time code,
+phone verification for "my orders", rating and cancelling from the tracking page."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from orders.forms.common import OrderPlaceForm
+from orders.models import Rating, phone_validator
+
+
+def _code_field() -> forms.CharField:
+    return forms.CharField(
+        label=_("短信验证码"),
+        max_length=6,
+        required=False,
+        widget=forms.TextInput(
+            attrs={"inputmode": "numeric", "autocomplete": "one-time-code", "pattern": r"\d{6}", "size": 8}
+        ),
+    )
+
+
+class ResidentOrderForm(OrderPlaceForm):
+    """The resident's order form: the location arrives as a hidden code (QR or picker) and the
+    phone is proved by a one-time code in the same submit, so uploaded photos are never lost."""
+
+    otp_code = _code_field()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["area_code"].widget = forms.HiddenInput()
+        self.fields["area_code"].error_messages["required"] = _("请先选择位置。")
+        self.order_fields(
+            ["area_code", "category", "nature", "urgency", "description", "photos",
+             "resident_name", "resident_phone", "otp_code"]
+        )
+
+
+class PhoneForm(forms.Form):
+    resident_phone = forms.CharField(
+        label=_("手机号码"), max_length=11, validators=[phone_validator],
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "tel"}),
+    )
+    otp_code = _code_field()
+
+
+class RatingForm(forms.Form):
+    rating = forms.ChoiceField(
+        label=_("您对办理结果满意吗？"), choices=Rating.choices, widget=forms.RadioSelect,
+        error_messages={"required": _("请选择满意、基本满意或不满意。"),
+                        "invalid_choice": _("请选择满意、基本满意或不满意。")},
+    )
+    comment = forms.CharField(
+        label=_("评价意见（选填）"), max_length=1000, required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
