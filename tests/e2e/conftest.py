@@ -13,6 +13,7 @@ SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "e2e"
 PHONE = {"viewport": {"width": 390, "height": 844}, "device_scale_factor": 2, "is_mobile": True, "has_touch": True}
 DESKTOP = {"viewport": {"width": 1366, "height": 900}}
 
+
 @pytest.fixture
 def screenshot():
     """``screenshot(page, "03-dispatch")`` saves a full-page PNG and returns its path."""
@@ -27,14 +28,16 @@ def screenshot():
 
 
 @pytest.fixture
-def phone(browser):
-    context = browser.new_context(**PHONE, locale="zh-CN")
+def phone(browser, live_server):
+    context = browser.new_context(**PHONE, locale="zh-CN", base_url=live_server.url)
+    context.set_default_timeout(10_000)
     yield context
     context.close()
 
 
 @pytest.fixture
-def desktop(browser):
-    context = browser.new_context(**DESKTOP, locale="zh-CN")
+def desktop(browser, live_server):
+    context = browser.new_context(**DESKTOP, locale="zh-CN", base_url=live_server.url)
+    context.set_default_timeout(10_000)
     yield context
     context.close()
