@@ -1,0 +1,81 @@
+"""Two staff act on one order at the same moment, on two real PostgreSQL connections:
+the row lock plus ``expected_status`` leave exactly one winner and one event.
+
+``serialized_rollback`` restores the seeded category catalogue after the flush that
+transactional tests end with."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+from django.db import connection, connections
+
+from orders import services
+from orders.errors import OrderError
+from orders.lifecycle import Action, Status, Tier
+from orders.models import OrderEvent
+
+from .staff_helpers import dispatched
+
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+
+
+@pytest.fixture(autouse=True)
+def _postgres_only():
+    if connection.vendor != "postgresql":
+        pytest.skip("needs two real connections with row locks: run with DATABASE_URL=postgres://…")
+
+
+def race(*calls) -> list:
+    """Run each call in its own thread (own connection), released together by a barrier."""
+    barrier = threading.Barrier(len(calls))
+    results: list = [None] * len(calls)
+
+    def run(i, call):
+        try:
+            barrier.wait()
+            results[i] = call()
+        except OrderError as exc:
+            results[i] = exc
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=30)
+    return results
+
+
+def test_two_dispatchers_dispatch_at_once(world):
+    order = world.place()
+    results = race(
+        lambda: services.order_dispatch(order_id=order.pk, actor=world.dispatcher, tier=Tier.PROPERTY,
+                                        handler_user=world.property_manager,
+                                        expected_status=Status.AWAITING_DISPATCH),
+        lambda: services.order_dispatch(order_id=order.pk, actor=world.street_official, tier=Tier.GRID,
+                                        handler_user=world.grid_leader,
+                                        expected_status=Status.AWAITING_DISPATCH),
+    )
+    errors = [r for r in results if isinstance(r, OrderError)]
+    assert len(errors) == 1 and len([r for r in results if not isinstance(r, OrderError)]) == 1
+    assert errors[0].code == "illegal_move"
+    assert "无法派单：该工单现在是「待签收」。" in errors[0].message and "已于" in errors[0].message
+    assert OrderEvent.objects.filter(order=order, action=Action.DISPATCH).count() == 1
+
+
+def test_escalate_and_sign_at_once(world):
+    order = dispatched(world)
+    results = race(
+        lambda: services.order_escalate(order_id=order.pk, actor=world.dispatcher, reason="超时未签收",
+                                        expected_status=Status.AWAITING_SIGN),
+        lambda: services.order_return(order_id=order.pk, actor=world.property_manager, reason="不归物业",
+                                      expected_status=Status.AWAITING_SIGN),
+    )
+    errors = [r for r in results if isinstance(r, OrderError)]
+    assert len(errors) == 1
+    assert "已于" in errors[0].message
+    moved = OrderEvent.objects.filter(order=order, action__in=[Action.ESCALATE, Action.RETURN])
+    assert moved.count() == 1
