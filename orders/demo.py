@@ -26,7 +26,7 @@ from django.utils import timezone
 from grids.models import Area, AreaLevel, Post, PostRole
 from orders import services
 from orders.errors import OrderError
-from orders.lifecycle import Status, Tier
+from orders.lifecycle import Tier
 from orders.models import CancelReason, Category, Channel, Nature, Order, Rating, Urgency
 from parties.models import MemberUnit
 

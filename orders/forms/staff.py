@@ -229,8 +229,8 @@ class StaffIntakeForm(OrderPlaceForm):
     channel = forms.ChoiceField(
         label=_("受理渠道"), choices=[(c.value, c.label) for c in STAFF_CHANNELS]
     )
-    field_order = ["channel", "category", "nature", "urgency", "area_code", "description",
-                   "resident_phone", "resident_name", "photos"]
+    field_order = ("channel", "category", "nature", "urgency", "area_code", "description",
+                   "resident_phone", "resident_name", "photos")
 
     def __init__(self, data=None, *args, **kwargs):
         if data is not None and not (data.get("area_code") or "").strip():

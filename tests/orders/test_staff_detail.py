@@ -15,7 +15,7 @@ from orders import services
 from orders.lifecycle import Action, QueueReason, Status, Tier
 from orders.models import Order, OrderEvent, OrderPhoto, Rating
 
-from .staff_helpers import HX, act_url, dispatched, extension_requested, resolved, signed
+from .staff_helpers import HX, act_url, dispatched, extension_requested, resolved
 
 
 def detail_url(order: Order) -> str:

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from grids.models import Post, PostRole
+from orders import services
 from orders.forms.common import OrderPlaceForm
 from orders.lifecycle import Status, Tier
-from orders import services
 from orders.models import Channel, Order
 
 from .staff_helpers import HX, act_url, dispatched, resolved, signed
@@ -170,3 +169,13 @@ def test_grid_leader_intake_is_limited_to_the_grid(world, client):
     assert Order.objects.count() == 0
     client.post(INTAKE, good(world))
     assert Order.objects.get().placed_by == world.grid_leader
+
+
+def test_navigation_and_home_link_the_staff_pages_by_role(world, client):
+    client.force_login(world.dispatcher)
+    html = client.get("/").content.decode()
+    assert 'href="/staff/board/"' in html and 'href="/staff/intake/"' in html
+    assert 'href="/staff/inbox/"' not in html
+    client.force_login(world.property_manager)
+    html = client.get("/").content.decode()
+    assert 'href="/staff/inbox/"' in html and 'href="/staff/board/"' not in html
