@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
-from grids.access import Access
+from grids.access import DISPATCH_ROLES, INTAKE_ROLES, Access
 from grids.models import PostRole
 
 ALL_ROLES = tuple(PostRole.values)
@@ -24,8 +24,21 @@ class NavEntry:
     roles: tuple[str, ...]
 
 
+# Staff order pages (orders.views.staff); the same tuples the views check.
+BOARD_ROLES = DISPATCH_ROLES
+# Mirrors orders.selectors.INBOX_ROLES (grids does not import orders).
+INBOX_ROLES = (
+    PostRole.PROPERTY_MANAGER,
+    PostRole.GRID_LEADER,
+    PostRole.UNIT_LIAISON,
+    PostRole.STREET_OFFICIAL,
+)
+
 NAV_ENTRIES: list[NavEntry] = [
     NavEntry("home", _("首页"), ALL_ROLES),
+    NavEntry("orders:staff_board", _("派单台"), BOARD_ROLES),
+    NavEntry("orders:staff_inbox", _("我的待办"), INBOX_ROLES),
+    NavEntry("orders:staff_intake", _("代居民录入"), INTAKE_ROLES),
     NavEntry("grids:area_tree", _("区域网格"), ALL_ROLES),
     NavEntry("grids:area_import", _("导入区域"), (PostRole.STREET_OFFICIAL,)),
 ]

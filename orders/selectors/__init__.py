@@ -25,3 +25,47 @@ def order_for_user(*, user, order_id: int) -> Order:
 def order_for_token(*, token: str) -> Order:
     """A resident's order by its private tracking token; 404 when unknown."""
     return get_object_or_404(Order.objects.select_related("category", "area"), tracking_token=token)
+
+
+from orders.selectors.staff import (
+    BOARD_PAGE_SIZE,
+    INBOX_ROLES,
+    QUEUES,
+    BoardFilters,
+    OrderDetail,
+    board_communities,
+    board_community_for_order,
+    board_counts,
+    board_orders,
+    board_tabs,
+    community_grids,
+    inbox_for_user,
+    intake_areas,
+    intake_picker,
+    order_actions_for_user,
+    order_detail_for_user,
+    photo_for_user,
+)
+
+__all__ = [
+    "BOARD_PAGE_SIZE",
+    "INBOX_ROLES",
+    "QUEUES",
+    "BoardFilters",
+    "OrderDetail",
+    "board_communities",
+    "board_community_for_order",
+    "board_counts",
+    "board_orders",
+    "board_tabs",
+    "community_grids",
+    "inbox_for_user",
+    "intake_areas",
+    "intake_picker",
+    "order_actions_for_user",
+    "order_detail_for_user",
+    "order_for_token",
+    "order_for_user",
+    "orders_for_user",
+    "photo_for_user",
+]

@@ -1,1 +1,318 @@
-urlpatterns: list = []
+"""Staff pages: the dispatch board, the order detail and its actions, the inbox, intake.
+
+One view per page, one template per page with ``{% partialdef %}`` blocks; an HTMX
+request gets the partial, a plain request the page (POST → redirect → GET). Orders are
+fetched only through the scoped selectors (outside the scope: 404); every write is one
+call to ``orders.services``.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import path, reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from grids import access
+from orders import selectors, services
+from orders.errors import OrderError
+from orders.forms.staff import (
+    ACTION_FORMS,
+    PICKER_FIELDS,
+    ActionForm,
+    BoardFilterForm,
+    DispatchForm,
+    StaffIntakeForm,
+    picked_codes,
+)
+from orders.lifecycle import Action, Status, Tier
+from orders.models import Order
+from orders.timeline import staff_text
+
+# --- the board ---------------------------------------------------------------------
+
+
+def _counts_context(*, community) -> dict:
+    counts = selectors.board_counts(community=community)
+    return {"community": community, "counts": counts, "tabs": selectors.board_tabs(counts=counts)}
+
+
+@login_required
+@require_GET
+def board(request: HttpRequest) -> HttpResponse:
+    communities = selectors.board_communities(user=request.user)
+    if not communities:
+        raise Http404
+    by_code = {c.code: c for c in communities}
+    community = by_code.get(request.GET.get("community", ""), communities[0])
+    grids = list(selectors.community_grids(community=community))
+    form = BoardFilterForm(request.GET, grids=grids)
+    filters = form.filters()
+    page = Paginator(
+        selectors.board_orders(community=community, filters=filters), selectors.BOARD_PAGE_SIZE
+    ).get_page(request.GET.get("page"))
+    context = {
+        "communities": communities,
+        "form": form,
+        "queue": filters.queue,
+        "page": page,
+        **_counts_context(community=community),
+    }
+    template = "orders/staff/board.html#rows" if request.htmx else "orders/staff/board.html"
+    return render(request, template, context)
+
+
+# --- the detail and its actions --------------------------------------------------------
+
+
+def _dispatch_tier(request: HttpRequest, order: Order) -> int:
+    try:
+        tier = int(request.GET.get("tier") or request.POST.get("tier") or 0)
+    except ValueError:
+        tier = 0
+    return tier if tier in Tier.values else (order.tier or order.category.default_tier)
+
+
+def _action_forms(
+    request: HttpRequest, order: Order, actions: list[str], bound: ActionForm | None = None
+) -> dict[str, ActionForm]:
+    """An unbound form for each allowed action (the one just submitted stays bound)."""
+    forms = {}
+    for action in actions:
+        if bound is not None and bound.action == action:
+            forms[action] = bound
+            continue
+        forms[action] = _make_form(request, order, action, data=None)
+    return forms
+
+
+def _make_form(request: HttpRequest, order: Order, action: str, *, data, files=None) -> ActionForm:
+    cls = ACTION_FORMS[action]
+    kwargs = {"order": order, "auto_id": f"id_{action}_%s"}  # several forms on one page
+    if cls is DispatchForm:
+        tier = _dispatch_tier(request, order)
+        kwargs |= {"tier": tier, "candidates": services.handler_candidates(order=order, tier=tier)}
+    elif action == Action.CANCEL:
+        kwargs["originals"] = selectors.orders_for_user(user=request.user)
+    form = cls(data, files, **kwargs) if data is not None else cls(**kwargs)
+    form.action = action
+    return form
+
+
+def _detail_context(
+    request: HttpRequest, order_id: int, *, bound: ActionForm | None = None, error: str = ""
+) -> dict:
+    detail = selectors.order_detail_for_user(user=request.user, order_id=order_id)
+    order = detail.order
+    actions = selectors.order_actions_for_user(user=request.user, order=order)
+    community = selectors.board_community_for_order(user=request.user, order=order)
+    forms = _action_forms(request, order, actions, bound)
+    context = {
+        "detail": detail,
+        "order": order,
+        "timeline": [{"event": e, "text": staff_text(e)} for e in detail.events],
+        "actions": actions,
+        "action_items": [
+            {"action": a, "label": Action(a).label, "form": f}
+            for a, f in forms.items()
+        ],
+        "dispatch_form": forms.get(Action.DISPATCH),
+        "error": error,
+        "Status": Status,
+    }
+    if community is not None:
+        context |= _counts_context(community=community)
+    return context
+
+
+@login_required
+@require_GET
+def order_detail(request: HttpRequest, order_id: int) -> HttpResponse:
+    context = _detail_context(request, order_id)
+    if request.htmx and request.GET.get("tier"):
+        # The dispatch form's handler list, reloaded when the tier changes.
+        return render(request, "orders/staff/detail.html#dispatch-handlers", context)
+    template = "orders/staff/detail.html#detail" if request.htmx else "orders/staff/detail.html"
+    return render(request, template, context)
+
+
+def _perform(request: HttpRequest, order: Order, action: str, form: ActionForm) -> Order:
+    """One service call per action, with the status the user saw."""
+    data, user = form.cleaned_data, request.user
+    common = {"order_id": order.pk, "actor": user, "expected_status": data["expected_status"]}
+    if action == Action.DISPATCH:
+        return services.order_dispatch(**common, **form.service_kwargs())
+    if action == Action.SIGN:
+        return services.order_sign(**common)
+    if action == Action.RETURN:
+        return services.order_return(**common, reason=data["reason"])
+    if action == Action.REQUEST_EXTENSION:
+        return services.order_request_extension(**common, until=data["until"], reason=data["reason"])
+    if action == Action.APPROVE_EXTENSION:
+        return services.order_approve_extension(**common, note=data["note"])
+    if action == Action.REFUSE_EXTENSION:
+        return services.order_refuse_extension(**common, note=data["note"])
+    if action == Action.ESCALATE:
+        return services.order_escalate(**common, reason=data["reason"])
+    if action == Action.RESOLVE:
+        return services.order_resolve(**common, result_note=data["result_note"], photos=data["photos"])
+    if action == Action.RATE:
+        return services.order_rate(**common, rating=data["rating"], comment=data["comment"])
+    if action == Action.CANCEL:
+        return services.order_cancel(
+            **common, reason=data["reason"], note=data["note"], duplicate_of=data["duplicate_of"]
+        )
+    if action == Action.NOTE:
+        if order.status != data["expected_status"]:
+            # A note is about what the user saw; say so if the order moved meanwhile.
+            messages.warning(request, _("提示：这张工单已变为「%(s)s」。") % {"s": order.get_status_display()})
+        services.order_add_note(order_id=order.pk, actor=user, note=data["note"])
+        return order
+    raise Http404
+
+
+@login_required
+@require_POST
+def order_action(request: HttpRequest, order_id: int, action: str) -> HttpResponse:
+    order = selectors.order_for_user(user=request.user, order_id=order_id)  # 404 outside scope
+    if action not in ACTION_FORMS:
+        raise Http404
+    form = _make_form(request, order, action, data=request.POST, files=request.FILES)
+    return_to = request.POST.get("return_to", "detail")
+    error = ""
+    if form.is_valid():
+        try:
+            _perform(request, order, action, form)
+        except OrderError as exc:
+            error = exc.message
+        else:
+            messages.success(request, _("已%(action)s：%(ref)s") % {
+                "action": Action(action).label, "ref": order.reference})
+            if not request.htmx:
+                return redirect(_after_action_url(return_to, order))
+            return _render_after_action(request, order_id, return_to)
+    elif not request.htmx:
+        # A plain post with input errors: the page again, with the form and its errors.
+        return render(request, "orders/staff/detail.html", _detail_context(request, order_id, bound=form))
+    if error and not request.htmx:
+        messages.error(request, error)
+        return redirect(_after_action_url(return_to, order))
+    # HTMX: 200 with the message (or the form errors) in the swapped fragment; the
+    # fragment shows the order as it is now, so a stale click explains itself.
+    if return_to == "inbox":
+        return _render_inbox(request, error=error)
+    bound = None if error else form
+    return render(
+        request, "orders/staff/detail.html#detail", _detail_context(request, order_id, bound=bound, error=error)
+    )
+
+
+def _after_action_url(return_to: str, order: Order) -> str:
+    if return_to == "inbox":
+        return reverse("orders:staff_inbox")
+    return reverse("orders:staff_order", args=[order.pk])
+
+
+def _render_after_action(request: HttpRequest, order_id: int, return_to: str) -> HttpResponse:
+    if return_to == "inbox":
+        return _render_inbox(request)
+    # The detail may now be out of the user's sight (returned by a handler): show the inbox.
+    if not selectors.orders_for_user(user=request.user).filter(pk=order_id).exists():
+        response = HttpResponse(status=204)
+        response["HX-Redirect"] = reverse("orders:staff_inbox")
+        return response
+    return render(request, "orders/staff/detail.html#detail", _detail_context(request, order_id))
+
+
+@login_required
+@require_GET
+def order_photo(request: HttpRequest, order_id: int, photo_id: int) -> FileResponse:
+    photo = selectors.photo_for_user(user=request.user, order_id=order_id, photo_id=photo_id)
+    response = FileResponse(photo.image.open("rb"))
+    response["Cache-Control"] = "private, max-age=3600"
+    return response
+
+
+# --- the inbox --------------------------------------------------------------------------
+
+
+def _render_inbox(request: HttpRequest, *, error: str = "") -> HttpResponse:
+    context = {"sections": selectors.inbox_for_user(user=request.user), "error": error}
+    template = "orders/staff/inbox.html#sections" if request.htmx else "orders/staff/inbox.html"
+    return render(request, template, context)
+
+
+@login_required
+@require_GET
+def inbox(request: HttpRequest) -> HttpResponse:
+    if not access.has_role(request.user, *selectors.INBOX_ROLES):
+        raise Http404
+    return _render_inbox(request)
+
+
+# --- intake -----------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def intake(request: HttpRequest) -> HttpResponse:
+    if not access.has_role(request.user, *access.INTAKE_ROLES):
+        raise Http404
+    areas = selectors.intake_areas(user=request.user)
+    data = request.POST if request.method == "POST" else request.GET
+    picker = selectors.intake_picker(user=request.user, chosen=picked_codes(data))
+    if request.htmx and request.method == "GET":
+        return render(request, "orders/staff/intake.html#picker", {"picker": picker})
+    if request.method == "POST" and "refresh" in request.POST:
+        # The no-JavaScript refresh of the location picker: the same form, not yet checked.
+        form = StaffIntakeForm(initial=request.POST.dict(), areas=areas)
+    elif request.method == "POST":
+        form = StaffIntakeForm(request.POST, request.FILES, areas=areas)
+        if form.is_valid():
+            order = _place(request, form)
+            if order is not None:
+                messages.success(request, _("已受理，工单编号 %(ref)s。") % {"ref": order.reference})
+                if "save_and_new" in request.POST:
+                    keep = {"channel": form.cleaned_data["channel"]}
+                    keep |= {PICKER_FIELDS[lv]: c for lv, c in picked_codes(request.POST).items() if c}
+                    return redirect(reverse("orders:staff_intake") + "?" + urlencode(keep))
+                return redirect("orders:staff_order", order_id=order.pk)
+    else:
+        form = StaffIntakeForm(initial=request.GET.dict(), areas=areas)
+    return render(request, "orders/staff/intake.html", {"form": form, "picker": picker})
+
+
+def _place(request: HttpRequest, form: StaffIntakeForm) -> Order | None:
+    data = form.cleaned_data
+    try:
+        return services.order_place(
+            category=data["category"],
+            area=data["area_code"],
+            description=data["description"],
+            resident_phone=data["resident_phone"],
+            resident_name=data["resident_name"],
+            nature=data["nature"],
+            urgency=data["urgency"],
+            channel=data["channel"],
+            photos=data["photos"],
+            placed_by=request.user,
+        )
+    except OrderError as exc:
+        form.add_error(None, exc.message)
+        return None
+
+
+urlpatterns = [
+    path("staff/board/", board, name="staff_board"),
+    path("staff/inbox/", inbox, name="staff_inbox"),
+    path("staff/intake/", intake, name="staff_intake"),
+    path("staff/orders/<int:order_id>/", order_detail, name="staff_order"),
+    path("staff/orders/<int:order_id>/act/<slug:action>/", order_action, name="staff_order_action"),
+    path("staff/orders/<int:order_id>/photos/<int:photo_id>/", order_photo, name="staff_order_photo"),
+]

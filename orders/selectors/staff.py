@@ -1,0 +1,286 @@
+"""Reads for the staff side: the dispatch board, the handler inbox, the order detail.
+
+Every function takes the user and stays inside what ``grids.access`` lets them see.
+Each is a fixed number of queries whatever the number of rows (asserted in tests).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from grids import access
+from grids.models import Area, AreaLevel, PostRole, paths_q
+from orders.lifecycle import OPEN_STATUSES, Action, QueueReason, Status, allowed_actions
+from orders.models import Order, OrderEvent, OrderPhoto, PhotoKind
+
+# Imported after the package defined it: ``orders.selectors`` re-exports this module at its end.
+from orders.selectors import orders_for_user
+
+BOARD_PAGE_SIZE = 25
+
+# The board's tabs: the four dispatch queues, then every open order, then everything.
+QUEUES: dict[str, tuple[Any, Q]] = {
+    QueueReason.NEW: (_("新单"), Q(status=Status.AWAITING_DISPATCH, queue_reason=QueueReason.NEW)),
+    QueueReason.RETURNED: (
+        _("退单"),
+        Q(status=Status.AWAITING_DISPATCH, queue_reason=QueueReason.RETURNED),
+    ),
+    QueueReason.ESCALATED: (
+        _("升级"),
+        Q(status=Status.AWAITING_DISPATCH, queue_reason=QueueReason.ESCALATED),
+    ),
+    QueueReason.REDO: (_("重办"), Q(status=Status.AWAITING_DISPATCH, queue_reason=QueueReason.REDO)),
+    "open": (_("全部在办"), Q(status__in=OPEN_STATUSES)),
+    "all": (_("全部"), Q()),
+}
+DEFAULT_QUEUE = QueueReason.NEW
+
+# Roles whose orders arrive in the handler inbox.
+INBOX_ROLES = (
+    PostRole.PROPERTY_MANAGER,
+    PostRole.GRID_LEADER,
+    PostRole.UNIT_LIAISON,
+    PostRole.STREET_OFFICIAL,
+)
+
+
+def overdue_q(*, now=None) -> Q:
+    """Open orders past their sign-for or resolution due time."""
+    now = now or timezone.now()
+    return Q(status=Status.AWAITING_SIGN, sign_due_at__lt=now) | Q(
+        status__in=[Status.IN_PROGRESS, Status.EXTENSION_REQUESTED], resolve_due_at__lt=now
+    )
+
+
+# --- the board ----------------------------------------------------------------
+
+
+def board_communities(*, user: AbstractBaseUser) -> list[Area]:
+    """Communities whose board the user may open: their own as dispatcher, any in their street."""
+    qs = Area.objects.filter(level=AreaLevel.COMMUNITY).order_by("path")
+    info = access.access_for(user)
+    if info.is_superuser:
+        return list(qs)
+    paths = info.paths_for(*access.DISPATCH_ROLES)
+    # A post on the community itself or above it (a street official) opens the board.
+    return list(qs.filter(paths_q(paths, "path"))) if paths else []
+
+
+def community_grids(*, community: Area) -> QuerySet[Area]:
+    return Area.objects.filter(level=AreaLevel.GRID, path__startswith=community.path).order_by("path")
+
+
+def board_base(*, community: Area) -> QuerySet[Order]:
+    """Every order of one community (its subtree). Callers have checked the community."""
+    return Order.objects.filter(area__path__startswith=community.path)
+
+
+@dataclass(frozen=True)
+class BoardFilters:
+    queue: str = DEFAULT_QUEUE
+    status: str = ""
+    category_id: int | None = None
+    grid: Area | None = None
+    tier: int | None = None
+    channel: str = ""
+    overdue: bool = False
+    search: str = ""
+
+
+def board_orders(*, community: Area, filters: BoardFilters) -> QuerySet[Order]:
+    """The board's rows: one query per page with everything a row shows."""
+    _label, queue_q = QUEUES.get(filters.queue, QUEUES[DEFAULT_QUEUE])
+    qs = board_base(community=community).filter(queue_q)
+    if filters.status:
+        qs = qs.filter(status=filters.status)
+    if filters.category_id:
+        qs = qs.filter(category_id=filters.category_id)
+    if filters.grid is not None:
+        qs = qs.filter(area__path__startswith=filters.grid.path)
+    if filters.tier:
+        qs = qs.filter(tier=filters.tier)
+    if filters.channel:
+        qs = qs.filter(channel=filters.channel)
+    if filters.overdue:
+        qs = qs.filter(overdue_q())
+    text = filters.search.strip()
+    if text:
+        qs = qs.filter(
+            Q(reference__icontains=text)
+            | Q(resident_phone__contains=text)
+            | Q(description__icontains=text)
+        )
+    # Oldest first in the dispatch queues (first come, first served); newest first otherwise.
+    ordering = ["placed_at", "id"] if filters.queue in QueueReason.values else ["-placed_at", "-id"]
+    return qs.select_related("category", "area", "handler_user", "handler_unit").order_by(*ordering)
+
+
+def board_counts(*, community: Area) -> dict[str, int]:
+    """Orders per board tab, plus the overdue ones — ONE aggregate query."""
+    aggregates = {key: Count("id", filter=q) if q else Count("id") for key, (_l, q) in QUEUES.items()}
+    aggregates["overdue"] = Count("id", filter=overdue_q())
+    return board_base(community=community).aggregate(**aggregates)
+
+
+def board_tabs(*, counts: dict[str, int]) -> list[dict]:
+    return [{"key": key, "label": label, "count": counts[key]} for key, (label, _q) in QUEUES.items()]
+
+
+# --- the detail -------------------------------------------------------------------
+
+
+@dataclass
+class OrderDetail:
+    order: Order
+    events: list[OrderEvent]
+    report_photos: list[OrderPhoto] = field(default_factory=list)
+    result_photos: list[OrderPhoto] = field(default_factory=list)
+
+
+def order_detail_for_user(*, user: AbstractBaseUser, order_id: int) -> OrderDetail:
+    """An order with its timeline and photos; 404 outside the user's scope. 3 queries."""
+    events = OrderEvent.objects.select_related("actor", "handler_user", "handler_unit").order_by(
+        "at", "id"
+    )
+    order = get_object_or_404(
+        orders_for_user(user=user)
+        .select_related(
+            "category", "area", "handler_user", "handler_unit", "placed_by", "duplicate_of"
+        )
+        .prefetch_related(Prefetch("events", queryset=events), "photos"),
+        pk=order_id,
+    )
+    photos = list(order.photos.all())
+    return OrderDetail(
+        order=order,
+        events=list(order.events.all()),
+        report_photos=[p for p in photos if p.kind == PhotoKind.REPORT],
+        result_photos=[p for p in photos if p.kind == PhotoKind.RESULT],
+    )
+
+
+def photo_for_user(*, user: AbstractBaseUser, order_id: int, photo_id: int) -> OrderPhoto:
+    """A photo of an order the user may see; 404 otherwise (photos are never public)."""
+    return get_object_or_404(
+        OrderPhoto.objects.filter(order__in=orders_for_user(user=user)), pk=photo_id, order_id=order_id
+    )
+
+
+# Staff-side actions a detail page may offer. ``close_unrated`` belongs to the sweep.
+STAFF_ACTIONS = (
+    Action.DISPATCH,
+    Action.SIGN,
+    Action.RETURN,
+    Action.REQUEST_EXTENSION,
+    Action.APPROVE_EXTENSION,
+    Action.REFUSE_EXTENSION,
+    Action.ESCALATE,
+    Action.RESOLVE,
+    Action.RATE,
+    Action.CANCEL,
+)
+
+
+def order_actions_for_user(*, user: AbstractBaseUser, order: Order) -> list[str]:
+    """What this user may do to this order now: the lifecycle ∩ the user's authority.
+
+    A staff "rate" is a rating recorded from a callback, so it needs the callback right.
+    ``note`` never moves the status and is offered to dispatchers and the handler.
+    """
+    now_allowed = set(allowed_actions(order.status))
+    actions = [
+        action
+        for action in STAFF_ACTIONS
+        if action in now_allowed
+        and access.order_may(user, "callback" if action == Action.RATE else action, order)
+    ]
+    if access.order_may(user, "note", order) or access.is_order_handler(user, order):
+        actions.append(Action.NOTE)
+    return actions
+
+
+def board_community_for_order(*, user: AbstractBaseUser, order: Order) -> Area | None:
+    """The order's community when the user dispatches there (their board shows it)."""
+    if not access.is_order_dispatcher(user, order) or order.area.level < AreaLevel.COMMUNITY:
+        return None
+    code = order.area.ancestor_codes[AreaLevel.COMMUNITY - 1]
+    return Area.objects.filter(code=code).first()
+
+
+# --- the inbox ----------------------------------------------------------------------
+
+INBOX_SECTIONS: dict[str, tuple[Any, tuple[str, ...]]] = {
+    "to_sign": (_("待签收"), (Status.AWAITING_SIGN,)),
+    "in_progress": (_("办理中"), (Status.IN_PROGRESS, Status.EXTENSION_REQUESTED)),
+    "awaiting_rating": (_("待评价"), (Status.AWAITING_RATING,)),
+}
+
+
+def handler_q(*, user: AbstractBaseUser) -> Q:
+    """Orders whose current handler is the user or one of their member units."""
+    q = Q(handler_user_id=user.pk)
+    unit_ids = access.access_for(user).member_unit_ids()
+    if unit_ids:
+        q |= Q(handler_unit_id__in=unit_ids)
+    return q
+
+
+def inbox_for_user(*, user: AbstractBaseUser) -> list[dict]:
+    """The handler's inbox, by section, most urgent first — one query."""
+    statuses = [s for _label, group in INBOX_SECTIONS.values() for s in group]
+    rows = list(
+        Order.objects.filter(handler_q(user=user), status__in=statuses)
+        .select_related("category", "area", "handler_user", "handler_unit")
+        .order_by("sign_due_at", "resolve_due_at", "placed_at", "id")
+    )
+    return [
+        {
+            "key": key,
+            "label": label,
+            "orders": [o for o in rows if o.status in group],
+        }
+        for key, (label, group) in INBOX_SECTIONS.items()
+    ]
+
+
+# --- intake ---------------------------------------------------------------------------
+
+
+def intake_areas(*, user: AbstractBaseUser) -> QuerySet[Area]:
+    """Where the user may enter orders on a resident's behalf."""
+    return Area.objects.filter(
+        access.scope_q(user, path_field="path", roles=access.INTAKE_ROLES)
+    )
+
+
+def intake_picker(*, user: AbstractBaseUser, chosen: dict[int, str]) -> list[dict]:
+    """The cascading location selects: community → grid → compound → micro-grid.
+
+    ``chosen`` maps a level to the code picked there. A level lists the in-scope nodes
+    under the pick one level up; the top level of the user's scope lists all of them.
+    """
+    scope = intake_areas(user=user)
+    levels = []
+    parent: Area | None = None
+    parent_needed = False
+    for level in (AreaLevel.COMMUNITY, AreaLevel.GRID, AreaLevel.COMPOUND, AreaLevel.MICROGRID):
+        if parent is not None:
+            options = list(scope.filter(level=level, parent=parent).order_by("path"))
+        elif parent_needed:
+            options = []
+        else:
+            options = list(scope.filter(level=level).order_by("path"))
+        picked = next((a for a in options if a.code == chosen.get(level)), None)
+        levels.append(
+            {"level": level, "label": AreaLevel(level).label, "options": options, "picked": picked}
+        )
+        parent_needed = parent_needed or bool(options)
+        parent = picked
+    return levels

@@ -1,0 +1,39 @@
+"""Demo orders: every status, through the services, backdated, idempotent, fast."""
+
+from __future__ import annotations
+
+import time
+
+from django.utils import timezone
+
+from orders import services
+from orders.demo import DEMO_PHONE_PREFIX, build_demo_orders
+from orders.lifecycle import QueueReason, Status
+from orders.models import Order, OrderEvent
+
+
+def test_demo_orders_cover_every_status_and_queue(world):
+    started = time.monotonic()
+    report = build_demo_orders(count=120, seed=7)
+    elapsed = time.monotonic() - started
+    assert report.created == 120 and report.failures == 0 and not report.skipped
+    statuses = set(Order.objects.values_list("status", flat=True))
+    assert statuses == set(Status.values)
+    queues = set(Order.objects.filter(status=Status.AWAITING_DISPATCH).values_list("queue_reason", flat=True))
+    assert queues == set(QueueReason.values)
+    # Every order has a place event and its status is the last event's to_status.
+    for order in Order.objects.prefetch_related("events"):
+        moves = [e for e in order.events.all() if e.to_status]
+        assert moves[0].action == "place" and moves[-1].to_status == order.status
+    # Spread over the past weeks, never in the future.
+    placed = list(Order.objects.values_list("placed_at", flat=True))
+    assert min(placed) < timezone.now() - timezone.timedelta(days=14)
+    assert max(OrderEvent.objects.values_list("at", flat=True)) <= timezone.now()
+    assert services._now() <= timezone.now()  # the clock is restored
+    assert elapsed < 15, elapsed
+
+
+def test_demo_orders_are_idempotent(world):
+    build_demo_orders(count=20, seed=1)
+    again = build_demo_orders(count=20, seed=1)
+    assert again.skipped and Order.objects.filter(resident_phone__startswith=DEMO_PHONE_PREFIX).count() == 20
