@@ -13,3 +13,21 @@ CATALOGUE = [
     ("hazard", "安全隐患", 2, 2, 24),
     ("other", "其他", 2, 24, 360),
 ]
+
+
+def ensure_catalogue(category_model=None) -> None:
+    """Create the default categories that are missing (used by the data migration, the demo
+    and tests whose transactional flush removed the migration's rows)."""
+    if category_model is None:
+        from orders.models import Category as category_model
+    for position, (code, name, tier, sign_h, resolve_h) in enumerate(CATALOGUE):
+        category_model.objects.get_or_create(
+            code=code,
+            defaults={
+                "name": name,
+                "default_tier": tier,
+                "sign_for_hours": sign_h,
+                "resolve_hours": resolve_h,
+                "sort_order": position,
+            },
+        )

@@ -131,6 +131,18 @@ def _refuse(order: Order, action: str) -> OrderError:
     return OrderError("illegal_move", message)
 
 
+def order_version(*, order_id: int) -> int:
+    """The id of the order's latest status-changing event: it changes with every move."""
+    return (
+        OrderEvent.objects.filter(order_id=order_id)
+        .exclude(to_status="")
+        .order_by("-id")
+        .values_list("id", flat=True)
+        .first()
+        or 0
+    )
+
+
 def _is_repeat(
     order: Order, action: str, actor: Actor, same: Callable[[Order], bool] | None
 ) -> bool:
@@ -181,6 +193,7 @@ def _move(
     apply: Callable[[Order, datetime], _Change],
     authorise: Callable[[Order], None] | None = None,
     expected_status: str | None = None,
+    expected_version: int | None = None,
     same: Callable[[Order], bool] | None = None,
 ) -> Order:
     """Lock, check, apply, record one event, notify after commit.
@@ -188,12 +201,16 @@ def _move(
     ``expected_status`` is the status the user saw when they acted: if the order has moved
     on since, the move is refused (or is a no-op when it was this very move) rather than
     applied to a state nobody looked at — so of two people acting at once exactly one wins.
+    ``expected_version`` (see ``order_version``) catches the moves that keep the status —
+    an escalation from 待签收 lands in 待签收 one tier up.
     ``same`` tells whether the order already reflects this move's arguments.
     """
     with transaction.atomic():
         order = _lock(order_id)
         sources, targets = MOVES[action]
-        stale = expected_status is not None and order.status != expected_status
+        stale = (expected_status is not None and order.status != expected_status) or (
+            expected_version is not None and order_version(order_id=order.pk) != expected_version
+        )
         if stale or order.status not in sources:
             if _is_repeat(order, action, actor, same):
                 return order
@@ -421,6 +438,7 @@ def order_dispatch(
     handler_unit: MemberUnit | None = None,
     note: str = "",
     expected_status: str | None = None,
+    expected_version: int | None = None,
 ) -> Order:
     def apply(order: Order, now: datetime) -> _Change:
         _check_handler(order, tier, handler_user, handler_unit)
@@ -440,12 +458,14 @@ def order_dispatch(
         actor=Actor.staff(actor),
         apply=apply,
         expected_status=expected_status,
+        expected_version=expected_version,
         same=same,
     )
 
 
 def order_sign(
-    *, order_id: int, actor: AbstractBaseUser, expected_status: str | None = None
+    *, order_id: int, actor: AbstractBaseUser, expected_status: str | None = None,
+    expected_version: int | None = None,
 ) -> Order:
     def apply(order: Order, now: datetime) -> _Change:
         order.signed_at = now
@@ -458,11 +478,13 @@ def order_sign(
         actor=Actor.staff(actor),
         apply=apply,
         expected_status=expected_status,
+        expected_version=expected_version,
     )
 
 
 def order_return(
-    *, order_id: int, actor: AbstractBaseUser, reason: str, expected_status: str | None = None
+    *, order_id: int, actor: AbstractBaseUser, reason: str, expected_status: str | None = None,
+    expected_version: int | None = None,
 ) -> Order:
     reason = _clean_text(reason, required=True, what="退单理由", limit=500)
 
@@ -478,6 +500,7 @@ def order_return(
         actor=Actor.staff(actor),
         apply=apply,
         expected_status=expected_status,
+        expected_version=expected_version,
     )
 
 
@@ -491,6 +514,7 @@ def order_request_extension(
     until: datetime,
     reason: str,
     expected_status: str | None = None,
+    expected_version: int | None = None,
 ) -> Order:
     reason = _clean_text(reason, required=True, what="延期理由", limit=500)
 
@@ -507,11 +531,13 @@ def order_request_extension(
         actor=Actor.staff(actor),
         apply=apply,
         expected_status=expected_status,
+        expected_version=expected_version,
     )
 
 
 def order_approve_extension(
-    *, order_id: int, actor: AbstractBaseUser, note: str = "", expected_status: str | None = None
+    *, order_id: int, actor: AbstractBaseUser, note: str = "", expected_status: str | None = None,
+    expected_version: int | None = None,
 ) -> Order:
     def apply(order: Order, now: datetime) -> _Change:
         old = order.resolve_due_at
@@ -531,11 +557,13 @@ def order_approve_extension(
         actor=Actor.staff(actor),
         apply=apply,
         expected_status=expected_status,
+        expected_version=expected_version,
     )
 
 
 def order_refuse_extension(
-    *, order_id: int, actor: AbstractBaseUser, note: str, expected_status: str | None = None
+    *, order_id: int, actor: AbstractBaseUser, note: str, expected_status: str | None = None,
+    expected_version: int | None = None,
 ) -> Order:
     note = _clean_text(note, required=True, what="驳回理由", limit=500)
 
@@ -549,6 +577,7 @@ def order_refuse_extension(
         actor=Actor.staff(actor),
         apply=apply,
         expected_status=expected_status,
+        expected_version=expected_version,
     )
 
 
@@ -563,6 +592,7 @@ def order_escalate(
     handler_user: AbstractBaseUser | None = None,
     handler_unit: MemberUnit | None = None,
     expected_status: str | None = None,
+    expected_version: int | None = None,
 ) -> Order:
     """Move the order one tier up. ``actor=None`` is the deadline sweep.
 
@@ -600,6 +630,7 @@ def order_escalate(
         actor=who,
         apply=apply,
         expected_status=expected_status,
+        expected_version=expected_version,
     )
 
 
@@ -613,6 +644,7 @@ def order_resolve(
     result_note: str,
     photos: Iterable[UploadedFile] = (),
     expected_status: str | None = None,
+    expected_version: int | None = None,
 ) -> Order:
     result_note = _clean_text(result_note, required=True, what="办理结果")
     photos = list(photos)
@@ -633,6 +665,7 @@ def order_resolve(
         actor=Actor.staff(actor),
         apply=apply,
         expected_status=expected_status,
+        expected_version=expected_version,
     )
 
 
@@ -643,6 +676,7 @@ def order_rate(
     comment: str = "",
     actor: AbstractBaseUser | None = None,
     expected_status: str | None = None,
+    expected_version: int | None = None,
 ) -> Order:
     """The resident rates the result (``actor=None``), or staff record it from a callback.
 
@@ -680,6 +714,7 @@ def order_rate(
         apply=apply,
         authorise=authorise,
         expected_status=expected_status,
+        expected_version=expected_version,
         same=lambda order: order.rating == rating,
     )
 
@@ -705,6 +740,7 @@ def order_cancel(
     actor: AbstractBaseUser | None = None,
     duplicate_of: Order | None = None,
     expected_status: str | None = None,
+    expected_version: int | None = None,
 ) -> Order:
     """The resident cancels before sign-for (``actor=None``); staff cancel a duplicate or invalid order."""
     who = Actor.staff(actor) if actor is not None else Actor.resident()
@@ -746,6 +782,7 @@ def order_cancel(
         apply=apply,
         authorise=authorise,
         expected_status=expected_status,
+        expected_version=expected_version,
     )
 
 

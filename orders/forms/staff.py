@@ -72,9 +72,13 @@ class BoardFilterForm(forms.Form):
 
 class ActionForm(forms.Form):
     expected_status = forms.ChoiceField(choices=Status.choices, widget=forms.HiddenInput)
+    # The order's version when the page was drawn: refuses moves made on a stale page even
+    # when the status is unchanged (an escalation keeps 待签收).
+    expected_version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
 
     def __init__(self, *args, order: Order, **kwargs):
         kwargs.setdefault("initial", {}).setdefault("expected_status", order.status)
+        kwargs["initial"].setdefault("expected_version", getattr(order, "version", None))
         super().__init__(*args, **kwargs)
         self.order = order
 

@@ -2,15 +2,9 @@ from django.db import migrations
 
 
 def seed(apps, schema_editor):
-    from orders.catalogue import CATALOGUE
+    from orders.catalogue import ensure_catalogue
 
-    Category = apps.get_model("orders", "Category")
-    for order, (code, name, tier, sign_h, resolve_h) in enumerate(CATALOGUE):
-        Category.objects.get_or_create(
-            code=code,
-            defaults={"name": name, "default_tier": tier, "sign_for_hours": sign_h, "resolve_hours": resolve_h,
-                      "sort_order": order},
-        )
+    ensure_catalogue(apps.get_model("orders", "Category"))
 
 
 class Migration(migrations.Migration):

@@ -21,7 +21,7 @@ from orders.lifecycle import OPEN_STATUSES, Action, QueueReason, Status, allowed
 from orders.models import Order, OrderEvent, OrderPhoto, PhotoKind
 
 # Imported after the package defined it: ``orders.selectors`` re-exports this module at its end.
-from orders.selectors import orders_for_user
+from orders.selectors import orders_for_user, with_version
 
 BOARD_PAGE_SIZE = 25
 
@@ -158,9 +158,12 @@ def order_detail_for_user(*, user: AbstractBaseUser, order_id: int) -> OrderDeta
         pk=order_id,
     )
     photos = list(order.photos.all())
+    events = list(order.events.all())
+    # The version the action forms carry (see services.order_version), read off the timeline.
+    order.version = max((e.id for e in events if e.to_status), default=0)
     return OrderDetail(
         order=order,
-        events=list(order.events.all()),
+        events=events,
         report_photos=[p for p in photos if p.kind == PhotoKind.REPORT],
         result_photos=[p for p in photos if p.kind == PhotoKind.RESULT],
     )
@@ -236,7 +239,7 @@ def inbox_for_user(*, user: AbstractBaseUser) -> list[dict]:
     """The handler's inbox, by section, most urgent first — one query."""
     statuses = [s for _label, group in INBOX_SECTIONS.values() for s in group]
     rows = list(
-        Order.objects.filter(handler_q(user=user), status__in=statuses)
+        with_version(Order.objects.filter(handler_q(user=user), status__in=statuses))
         .select_related("category", "area", "handler_user", "handler_unit")
         .order_by("sign_due_at", "resolve_due_at", "placed_at", "id")
     )

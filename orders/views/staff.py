@@ -145,7 +145,12 @@ def order_detail(request: HttpRequest, order_id: int) -> HttpResponse:
 def _perform(request: HttpRequest, order: Order, action: str, form: ActionForm) -> Order:
     """One service call per action, with the status the user saw."""
     data, user = form.cleaned_data, request.user
-    common = {"order_id": order.pk, "actor": user, "expected_status": data["expected_status"]}
+    common = {
+        "order_id": order.pk,
+        "actor": user,
+        "expected_status": data["expected_status"],
+        "expected_version": data.get("expected_version"),
+    }
     if action == Action.DISPATCH:
         return services.order_dispatch(**common, **form.service_kwargs())
     if action == Action.SIGN:

@@ -11,6 +11,7 @@ from django.contrib.auth.models import User
 from grids.models import Area, AreaLevel, Post, PostRole
 from grids.services import area_create
 from orders import services
+from orders.catalogue import ensure_catalogue
 from orders.models import Category, Channel, Nature, Order, Urgency
 from parties.models import MemberUnit
 
@@ -56,6 +57,7 @@ def _user(username: str, role: str, area: Area, unit: MemberUnit | None = None) 
 
 
 def build_world() -> World:
+    ensure_catalogue()
     street = area_create(code="LX", name="罗星街道", level=AreaLevel.STREET, parent=None)
     community = area_create(code="LX01", name="东湖社区", level=AreaLevel.COMMUNITY, parent=street)
     grid = area_create(code="LX01-G01", name="第1网格", level=AreaLevel.GRID, parent=community)

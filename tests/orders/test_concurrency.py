@@ -81,19 +81,14 @@ def test_escalate_and_resolve_at_once(world):
     assert moved.count() == 1
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="escalate keeps the status (awaiting_sign → awaiting_sign one tier up), so "
-    "expected_status cannot see the first escalation and both succeed: needs a version "
-    "check in services._move (see docs/staff-side.md, Known gap)",
-)
 def test_two_escalations_at_once_have_one_winner(world):
     order = dispatched(world)
+    seen = services.order_version(order_id=order.pk)
     results = race(
         lambda: services.order_escalate(order_id=order.pk, actor=world.dispatcher, reason="超时未签收",
-                                        expected_status=Status.AWAITING_SIGN),
+                                        expected_status=Status.AWAITING_SIGN, expected_version=seen),
         lambda: services.order_escalate(order_id=order.pk, actor=world.street_official, reason="督办升级",
-                                        expected_status=Status.AWAITING_SIGN),
+                                        expected_status=Status.AWAITING_SIGN, expected_version=seen),
     )
     assert len([r for r in results if isinstance(r, OrderError)]) == 1
     assert OrderEvent.objects.filter(order=order, action=Action.ESCALATE).count() == 1

@@ -267,3 +267,21 @@ def test_unit_liaison_handles_tier_three(world):
     services.order_sign(order_id=order.pk, actor=world.unit_liaison)
     services.order_resolve(order_id=order.pk, actor=world.unit_liaison, result_note="已协调处理")
     assert Order.objects.get(pk=order.pk).status == Status.AWAITING_RATING
+
+
+def test_a_move_on_a_stale_page_is_refused_even_when_the_status_is_unchanged(world):
+    order = drive_to(world, Status.AWAITING_SIGN)
+    seen = services.order_version(order_id=order.pk)
+    services.order_escalate(order_id=order.pk, actor=world.dispatcher, reason="物业未签收",
+                            expected_status=Status.AWAITING_SIGN, expected_version=seen)
+    with pytest.raises(OrderError) as refused:
+        services.order_escalate(order_id=order.pk, actor=world.street_official, reason="督办升级",
+                                expected_status=Status.AWAITING_SIGN, expected_version=seen)
+    assert "升级" in refused.value.message and world.dispatcher.username in refused.value.message
+    order.refresh_from_db()
+    assert (order.tier, order.escalation_count) == (Tier.GRID, 1)
+    # The same dispatcher's double submit of that escalation is a no-op, not a second climb.
+    services.order_escalate(order_id=order.pk, actor=world.dispatcher, reason="物业未签收",
+                            expected_status=Status.AWAITING_SIGN, expected_version=seen)
+    order.refresh_from_db()
+    assert (order.tier, order.escalation_count) == (Tier.GRID, 1)
