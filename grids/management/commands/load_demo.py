@@ -3,19 +3,26 @@ import time
 from django.core.management.base import BaseCommand
 
 from grids.demo import build_demo
+from orders.demo import build_demo_orders
 
 
 class Command(BaseCommand):
-    help = "Load the Luoxing demo street (1+13+69+91+2826), member units and demo logins. Safe to rerun."
+    help = (
+        "Load the Luoxing demo street (1+13+69+91+2826), member units, demo logins and a few "
+        "hundred orders in every status. Safe to rerun."
+    )
 
     def handle(self, *args, **options) -> None:
         started = time.monotonic()
         report = build_demo()
+        orders = build_demo_orders()
         elapsed = time.monotonic() - started
+        made = "already there" if orders.skipped else f"{orders.created} orders"
         self.stdout.write(
             self.style.SUCCESS(
                 f"Created {report.areas_created} areas, {report.units_created} member units, "
-                f"{report.users_created} users, {report.posts_created} posts in {elapsed:.1f}s."
+                f"{report.users_created} users, {report.posts_created} posts; demo orders: {made} "
+                f"in {elapsed:.1f}s."
             )
         )
         rows = [("username", "role", "area", "password"), *report.logins]
