@@ -36,8 +36,16 @@ def phone(browser, live_server):
 
 
 @pytest.fixture
-def desktop(browser, live_server):
-    context = browser.new_context(**DESKTOP, locale="zh-CN", base_url=live_server.url)
-    context.set_default_timeout(10_000)
-    yield context
-    context.close()
+def new_desktop(browser, live_server):
+    """Make desktop contexts (one per signed-in user); all closed after the test."""
+    contexts = []
+
+    def make():
+        context = browser.new_context(**DESKTOP, locale="zh-CN", base_url=live_server.url)
+        context.set_default_timeout(10_000)
+        contexts.append(context)
+        return context
+
+    yield make
+    for context in contexts:
+        context.close()
