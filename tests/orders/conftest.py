@@ -91,3 +91,20 @@ def build_world() -> World:
 @pytest.fixture
 def world(db) -> World:
     return build_world()
+
+
+@pytest.fixture(autouse=True)
+def eager_celery(request):
+    """Deliver outbox messages in-process after commit instead of through a broker.
+
+    Tests marked ``celery_live`` talk to a real worker and keep the broker.
+    """
+    if request.node.get_closest_marker("celery_live"):
+        yield
+        return
+    from config.celery import app
+
+    previous = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = previous
