@@ -1,7 +1,8 @@
 from django.urls import path
 
 from orders.views import public, staff
+from orders.views import supervision
 
 app_name = "orders"
 
-urlpatterns = public.urlpatterns + staff.urlpatterns
+urlpatterns = public.urlpatterns + staff.urlpatterns + supervision.urlpatterns
