@@ -82,19 +82,26 @@ def add_limit(*, start: datetime, limit: int, unit: str, cal: calendar.WorkCalen
     raise ValueError(f"unknown deadline unit {unit!r}")
 
 
-def sign_due(*, order: Order, start: datetime) -> datetime:
+def _calendar_for(start: datetime) -> calendar.WorkCalendar:
+    return load_calendar(start=start.astimezone(calendar.SHANGHAI).date())
+
+
+def sign_due(*, order: Order, start: datetime, cal: calendar.WorkCalendar | None = None) -> datetime:
     """Sign-for due time; never later than the resolution due time."""
     limits = limits_for(order)
-    due = add_limit(start=start, limit=limits.sign_limit, unit=limits.sign_unit)
-    return min(due, resolve_due(order=order, start=start))
+    cal = cal or _calendar_for(start)
+    due = add_limit(start=start, limit=limits.sign_limit, unit=limits.sign_unit, cal=cal)
+    return min(due, resolve_due(order=order, start=start, cal=cal))
 
 
-def resolve_due(*, order: Order, start: datetime) -> datetime:
+def resolve_due(*, order: Order, start: datetime, cal: calendar.WorkCalendar | None = None) -> datetime:
     limits = limits_for(order)
-    return add_limit(start=start, limit=limits.resolve_limit, unit=limits.resolve_unit)
+    return add_limit(start=start, limit=limits.resolve_limit, unit=limits.resolve_unit, cal=cal)
 
 
-def chase_due(*, order: Order, start: datetime, due: datetime) -> datetime:
+def chase_due(
+    *, order: Order, start: datetime, due: datetime, cal: calendar.WorkCalendar | None = None
+) -> datetime:
     """When the handler is reminded: ``chase_share`` of the resolution limit.
 
     For working-time limits the share is of the working time (a reminder never lands on a
@@ -104,7 +111,7 @@ def chase_due(*, order: Order, start: datetime, due: datetime) -> datetime:
     share = float(limits.chase_share)
     if limits.resolve_unit == DeadlineUnit.HOURS:
         return start + (due - start) * share
-    cal = load_calendar(start=start.astimezone(calendar.SHANGHAI).date())
+    cal = cal or _calendar_for(start)
     working = calendar.working_time_between(start, due, cal)
     return calendar.add_working_hours(start, working.total_seconds() * share / 3600, cal)
 
@@ -139,9 +146,10 @@ def pop_due_changes(order: Order) -> list[dict]:
 def schedule(order: Order, *, now: datetime) -> None:
     """Set the due times of a fresh assignment (dispatch or escalation to a handler)."""
     old_sign, old_resolve = order.sign_due_at, order.resolve_due_at
-    order.resolve_due_at = resolve_due(order=order, start=now)
-    order.sign_due_at = sign_due(order=order, start=now)
-    order.chase_due_at = chase_due(order=order, start=now, due=order.resolve_due_at)
+    cal = _calendar_for(now)  # one query for all three
+    order.resolve_due_at = resolve_due(order=order, start=now, cal=cal)
+    order.sign_due_at = sign_due(order=order, start=now, cal=cal)
+    order.chase_due_at = chase_due(order=order, start=now, due=order.resolve_due_at, cal=cal)
     order.chased_at = None
     order.overdue_at = None
     note_due_change(order, field="sign_due_at", old=old_sign, new=order.sign_due_at)
