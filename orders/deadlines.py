@@ -15,7 +15,14 @@ from decimal import Decimal
 from django.conf import settings
 
 from orders import calendar
-from orders.models import CalendarDay, CalendarDayKind, DeadlinePolicy, DeadlineUnit, Order, SignOverdueAction
+from orders.models import (
+    CalendarDay,
+    CalendarDayKind,
+    DeadlinePolicy,
+    DeadlineUnit,
+    Order,
+    SignOverdueAction,
+)
 
 _DUE_CHANGES_ATTR = "_sidan_due_changes"
 _POLICY_ATTR = "_sidan_policy"

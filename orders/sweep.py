@@ -21,7 +21,6 @@ from django.db import transaction
 from django.db.models import Q, QuerySet
 
 from orders import clock, deadline_services, outbox
-from orders.errors import OrderError
 from orders.models import Order, Status
 
 log = logging.getLogger("sidan.sweep")
@@ -96,7 +95,7 @@ def run_rule(
                     with transaction.atomic():
                         if rule.step(order_id=order_id, now=now):
                             acted += 1
-                except (OrderError, Exception) as exc:  # one bad order must not stall the rest
+                except Exception as exc:  # one bad order must not stall the rest (OrderError included)
                     failed.add(order_id)
                     log.exception("sweep %s failed on order %s: %s", rule.name, order_id, exc)
         if len(ids) < batch_size:

@@ -1,7 +1,6 @@
 from django.urls import path
 
-from orders.views import public, staff
-from orders.views import supervision
+from orders.views import public, staff, supervision
 
 app_name = "orders"
 

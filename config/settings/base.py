@@ -223,5 +223,10 @@ SIDAN_STAFF_CHANNEL = env.str("SIDAN_STAFF_CHANNEL", default="console")
 
 CELERY_BEAT_SCHEDULE = {
     "worker-heartbeat": {"task": "grids.worker_heartbeat", "schedule": float(SIDAN_WORKER_HEARTBEAT_SECONDS)},
-    "deadline-sweep": {"task": "orders.sweep", "schedule": SIDAN_SWEEP_SECONDS},
+    # A sweep message older than one interval is dropped: the next tick does the same work.
+    "deadline-sweep": {
+        "task": "orders.sweep",
+        "schedule": SIDAN_SWEEP_SECONDS,
+        "options": {"expires": SIDAN_SWEEP_SECONDS},
+    },
 }

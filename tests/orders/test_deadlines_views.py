@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-import pytest
 from django.template.loader import render_to_string
 from django.urls import reverse
 
