@@ -165,3 +165,8 @@ def three_rates(*, area_paths: list[str], start: datetime, end: datetime) -> Rat
         orders=len(rows), responded=len(rows) - len(late & set(ids)), judged=judged, resolved=resolved,
         rated=rated, satisfied=satisfied, unrated=len(rows) - rated,
     )
+
+
+def community_rates(*, community, start: datetime, end: datetime) -> Rates:
+    """The three rates of one community (an ``Area``) over [start, end)."""
+    return three_rates(area_paths=[community.path], start=start, end=end)

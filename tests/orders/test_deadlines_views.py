@@ -11,7 +11,7 @@ from django.urls import reverse
 from orders import clock, services
 from orders.lifecycle import Action, Status
 from orders.models import CallbackTask, OutboxMessage, Rating, SupervisionItem
-from orders.selectors.deadlines import mask_phone, three_rates
+from orders.selectors.deadlines import community_rates, mask_phone, three_rates
 from tests.orders.test_sweep_rules import T0, dispatched, resolved, sweep_at
 
 
@@ -102,6 +102,9 @@ def test_three_rates(world):
     assert (rates.orders, rates.responded, rates.rated, rates.satisfied, rates.unrated) == (3, 2, 2, 1, 1)
     assert (rates.response_rate, rates.satisfaction_rate, rates.resolution_rate) == (66.7, 50.0, 50.0)
     assert unrated.rating == ""
+    other = community_rates(community=world.other_community, start=T0 - timedelta(days=1),
+                            end=T0 + timedelta(days=400))
+    assert (other.orders, other.response_rate) == (0, None)
 
 
 def test_outbox_masks_phones_and_shows_codes_outside_production(world, client, settings):
