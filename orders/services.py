@@ -3,7 +3,8 @@
 Every move goes through ``_move``: it locks the order row, checks the lifecycle table
 (``orders.lifecycle.MOVES``) and the actor's authority (``grids.access``), is a no-op when
 the same actor repeats the move that put the order where it is (a double submit), writes
-exactly one ``OrderEvent`` and schedules side effects with ``transaction.on_commit``.
+exactly one status ``OrderEvent`` (followed by a ``due_changed`` event for each due time the
+move set) and schedules side effects with ``transaction.on_commit``.
 A refused move raises ``OrderError`` naming what happened to the order instead.
 """
 

@@ -137,3 +137,23 @@ def test_sms_gateway_error_is_a_send_error(gateway):
         SmsGatewaySender(url=gateway, api_key="k", timeout=5).send(sms())
     with pytest.raises(SendError):
         SmsGatewaySender(url="", api_key="k").send(sms())
+
+
+def test_a_broker_outage_loses_no_message(world, fake_sms, settings, django_capture_on_commit_callbacks,
+                                          monkeypatch):
+    """Redis down or flushed: the write still commits, and the sweep sends the message later."""
+    from orders import clock, notify
+
+    def broker_down(message_id):
+        raise ConnectionError("redis unreachable")
+
+    monkeypatch.setattr(notify, "_enqueue", broker_down)
+    with clock.travel_to(NOW), django_capture_on_commit_callbacks(execute=True):
+        order = world.place()  # queues the "order placed" SMS; its delivery task is lost
+    message = OutboxMessage.objects.get(order=order, template="order_placed")
+    assert message.status == OutboxStatus.PENDING and fake_sms.sent == []
+    settings.SIDAN_OUTBOX_GRACE_SECONDS = 30
+    run_sweep(now=NOW + timedelta(seconds=60))
+    message.refresh_from_db()
+    assert message.status == OutboxStatus.SENT
+    assert fake_sms.sent == [(order.resident_phone, message.body)]
