@@ -1,6 +1,15 @@
 from django.contrib import admin
 
-from orders.models import Category, Order, OrderEvent, OutboxMessage
+from orders.models import (
+    CalendarDay,
+    CallbackTask,
+    Category,
+    DeadlinePolicy,
+    Order,
+    OrderEvent,
+    OutboxMessage,
+    SupervisionItem,
+)
 
 
 @admin.register(Category)
@@ -41,8 +50,49 @@ class OrderAdmin(admin.ModelAdmin):
 
 @admin.register(OutboxMessage)
 class OutboxMessageAdmin(admin.ModelAdmin):
-    list_display = ["created_at", "channel", "template", "status", "attempts"]
+    list_display = ["created_at", "channel", "template", "status", "attempts", "next_attempt_at"]
     list_filter = ["status", "channel", "template"]
 
     def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(DeadlinePolicy)
+class DeadlinePolicyAdmin(admin.ModelAdmin):
+    """Time limits per category and urgency; changes apply to orders dispatched afterwards."""
+
+    list_display = ["category", "urgency", "sign_limit", "sign_unit", "resolve_limit", "resolve_unit",
+                    "on_sign_overdue", "chase_share"]
+    list_editable = ["sign_limit", "sign_unit", "resolve_limit", "resolve_unit", "on_sign_overdue", "chase_share"]
+    list_filter = ["urgency", "category"]
+
+
+@admin.register(CalendarDay)
+class CalendarDayAdmin(admin.ModelAdmin):
+    """Public holidays and make-up working days, entered each year from the State Council notice."""
+
+    list_display = ["date", "kind", "name"]
+    list_filter = ["kind"]
+    date_hierarchy = "date"
+
+
+@admin.register(SupervisionItem)
+class SupervisionItemAdmin(admin.ModelAdmin):
+    list_display = ["order", "kind", "raised_at", "resolved_at"]
+    list_filter = ["kind"]
+    readonly_fields = ["order", "kind", "raised_at", "resolved_at", "resolved_by", "notes"]
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(CallbackTask)
+class CallbackTaskAdmin(admin.ModelAdmin):
+    list_display = ["order", "due_at", "status", "reached", "resolved", "rating", "done_by"]
+    list_filter = ["status"]
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_add_permission(self, request):
         return False

@@ -1,15 +1,188 @@
-"""Due times for sign-for and resolution."""
+"""Due times for sign-for, resolution and the chase reminder, from the deadline policy
+(``DeadlinePolicy``: category × urgency) and the working-day calendar (``orders.calendar``).
+
+Without a policy row the category's own hours apply, round the clock. Every due time that
+is set to a new value is noted on the order (``note_due_change``) and recorded by the
+order services as a ``DUE_CHANGED`` event after the status event of the same move.
+"""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
 
-from orders.models import Order
+from django.conf import settings
+
+from orders import calendar
+from orders.models import (
+    CalendarDay,
+    CalendarDayKind,
+    DeadlinePolicy,
+    DeadlineUnit,
+    Order,
+    SignOverdueAction,
+)
+
+_DUE_CHANGES_ATTR = "_sidan_due_changes"
+_POLICY_ATTR = "_sidan_policy"
 
 
-def sign_due(*, order: Order, start: datetime) -> datetime:
-    return start + timedelta(hours=order.category.sign_for_hours)
+@dataclass(frozen=True)
+class Limits:
+    sign_limit: int
+    sign_unit: str
+    resolve_limit: int
+    resolve_unit: str
+    on_sign_overdue: str
+    chase_share: Decimal
 
 
-def resolve_due(*, order: Order, start: datetime) -> datetime:
-    return start + timedelta(hours=order.category.resolve_hours)
+def _parse_time(value: str) -> time:
+    hours, minutes = value.split(":")
+    return time(int(hours), int(minutes))
+
+
+def load_calendar(*, start: date, days: int = 400) -> calendar.WorkCalendar:
+    """The calendar from ``start`` for ``days`` days: one query."""
+    rows = CalendarDay.objects.filter(date__gte=start, date__lte=start + timedelta(days=days)).values_list(
+        "date", "kind"
+    )
+    holidays = [d for d, kind in rows if kind == CalendarDayKind.HOLIDAY]
+    workdays = [d for d, kind in rows if kind == CalendarDayKind.WORKDAY]
+    return calendar.WorkCalendar.build(
+        holidays=holidays,
+        workdays=workdays,
+        day_start=_parse_time(settings.SIDAN_WORKDAY_START),
+        day_end=_parse_time(settings.SIDAN_WORKDAY_END),
+    )
+
+
+def limits_for(order: Order) -> Limits:
+    """The policy for the order's category and urgency, or the category's hours."""
+    cached = getattr(order, _POLICY_ATTR, None)
+    if cached is not None and cached[0] == (order.category_id, order.urgency):
+        return cached[1]
+    policy = DeadlinePolicy.objects.filter(category_id=order.category_id, urgency=order.urgency).first()
+    if policy is not None:
+        limits = Limits(
+            policy.sign_limit, policy.sign_unit, policy.resolve_limit, policy.resolve_unit,
+            policy.on_sign_overdue, Decimal(policy.chase_share),
+        )
+    else:
+        limits = Limits(
+            order.category.sign_for_hours, DeadlineUnit.HOURS, order.category.resolve_hours, DeadlineUnit.HOURS,
+            SignOverdueAction.ESCALATE, Decimal(str(settings.SIDAN_CHASE_SHARE)),
+        )
+    setattr(order, _POLICY_ATTR, ((order.category_id, order.urgency), limits))
+    return limits
+
+
+def add_limit(*, start: datetime, limit: int, unit: str, cal: calendar.WorkCalendar | None = None) -> datetime:
+    if unit == DeadlineUnit.HOURS:
+        return calendar.add_hours(start, limit)
+    cal = cal or load_calendar(start=start.astimezone(calendar.SHANGHAI).date())
+    if unit == DeadlineUnit.WORKING_HOURS:
+        return calendar.add_working_hours(start, limit, cal)
+    if unit == DeadlineUnit.WORKING_DAYS:
+        return calendar.add_working_days(start, limit, cal)
+    raise ValueError(f"unknown deadline unit {unit!r}")
+
+
+def _calendar_for(start: datetime) -> calendar.WorkCalendar:
+    return load_calendar(start=start.astimezone(calendar.SHANGHAI).date())
+
+
+def sign_due(*, order: Order, start: datetime, cal: calendar.WorkCalendar | None = None) -> datetime:
+    """Sign-for due time; never later than the resolution due time."""
+    limits = limits_for(order)
+    cal = cal or _calendar_for(start)
+    due = add_limit(start=start, limit=limits.sign_limit, unit=limits.sign_unit, cal=cal)
+    return min(due, resolve_due(order=order, start=start, cal=cal))
+
+
+def resolve_due(*, order: Order, start: datetime, cal: calendar.WorkCalendar | None = None) -> datetime:
+    limits = limits_for(order)
+    return add_limit(start=start, limit=limits.resolve_limit, unit=limits.resolve_unit, cal=cal)
+
+
+def chase_due(
+    *, order: Order, start: datetime, due: datetime, cal: calendar.WorkCalendar | None = None
+) -> datetime:
+    """When the handler is reminded: ``chase_share`` of the resolution limit.
+
+    For working-time limits the share is of the working time (a reminder never lands on a
+    night or a holiday); for round-the-clock limits it is of the elapsed time.
+    """
+    limits = limits_for(order)
+    share = float(limits.chase_share)
+    if limits.resolve_unit == DeadlineUnit.HOURS:
+        return start + (due - start) * share
+    cal = cal or _calendar_for(start)
+    working = calendar.working_time_between(start, due, cal)
+    return calendar.add_working_hours(start, working.total_seconds() * share / 3600, cal)
+
+
+def on_sign_overdue(order: Order) -> str:
+    return limits_for(order).on_sign_overdue
+
+
+# --- applied by the order services -----------------------------------------------------
+
+
+def note_due_change(order: Order, *, field: str, old: datetime | None, new: datetime | None) -> None:
+    """Remember a due-time change; the services record it as a DUE_CHANGED event."""
+    if old == new:
+        return
+    changes = getattr(order, _DUE_CHANGES_ATTR, None)
+    if changes is None:
+        changes = []
+        setattr(order, _DUE_CHANGES_ATTR, changes)
+    changes.append(
+        {"field": field, "old": old.isoformat() if old else None, "new": new.isoformat() if new else None}
+    )
+
+
+def pop_due_changes(order: Order) -> list[dict]:
+    changes = getattr(order, _DUE_CHANGES_ATTR, None) or []
+    if hasattr(order, _DUE_CHANGES_ATTR):
+        delattr(order, _DUE_CHANGES_ATTR)
+    return changes
+
+
+def schedule(order: Order, *, now: datetime) -> None:
+    """Set the due times of a fresh assignment (dispatch or escalation to a handler)."""
+    old_sign, old_resolve = order.sign_due_at, order.resolve_due_at
+    cal = _calendar_for(now)  # one query for all three
+    order.resolve_due_at = resolve_due(order=order, start=now, cal=cal)
+    order.sign_due_at = sign_due(order=order, start=now, cal=cal)
+    order.chase_due_at = chase_due(order=order, start=now, due=order.resolve_due_at, cal=cal)
+    order.chased_at = None
+    order.overdue_at = None
+    note_due_change(order, field="sign_due_at", old=old_sign, new=order.sign_due_at)
+    note_due_change(order, field="resolve_due_at", old=old_resolve, new=order.resolve_due_at)
+
+
+def extend(order: Order, *, until: datetime) -> None:
+    """An approved extension moves the resolution due time (and lifts the overdue mark)."""
+    note_due_change(order, field="resolve_due_at", old=order.resolve_due_at, new=until)
+    order.resolve_due_at = until
+    order.overdue_at = None
+
+
+def start_rating_window(order: Order, *, now: datetime) -> None:
+    """At resolve: the rating request goes out now; the sweep follows up from here."""
+    order.chase_due_at = None
+    order.rating_stage = 0
+    order.rating_due_at = now + timedelta(hours=settings.SIDAN_RATING_REMINDER_HOURS)
+
+
+def rating_step_due(*, resolved_at: datetime, stage: int) -> datetime | None:
+    """When the step after ``stage`` is due: 1 reminder, 2 callback, 3 close unrated."""
+    if stage == 0:
+        return resolved_at + timedelta(hours=settings.SIDAN_RATING_REMINDER_HOURS)
+    if stage == 1:
+        return resolved_at + timedelta(days=settings.SIDAN_CALLBACK_AFTER_DAYS)
+    if stage == 2:
+        return resolved_at + timedelta(days=settings.SIDAN_RATING_WINDOW_DAYS)
+    return None

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from orders.lifecycle import Action, QueueReason, Status, Tier
@@ -115,6 +116,15 @@ class Order(models.Model):
     sign_due_at = models.DateTimeField(_("签收时限"), null=True, blank=True, db_index=True)
     resolve_due_at = models.DateTimeField(_("办结时限"), null=True, blank=True, db_index=True)
 
+    # The deadline sweep's own columns: each is non-null only while its step is pending,
+    # so the sweep's index scans touch due rows only, never the history.
+    chase_due_at = models.DateTimeField(_("催办时间"), null=True, blank=True, db_index=True)
+    chased_at = models.DateTimeField(_("已催办于"), null=True, blank=True)
+    overdue_at = models.DateTimeField(_("超期于"), null=True, blank=True)
+    rating_due_at = models.DateTimeField(_("评价跟进时间"), null=True, blank=True, db_index=True)
+    # 0: rating requested at resolve; 1: reminder sent; 2: callback task raised.
+    rating_stage = models.PositiveSmallIntegerField(_("评价跟进阶段"), default=0)
+
     placed_at = models.DateTimeField(_("点单时间"), db_index=True)
     dispatched_at = models.DateTimeField(_("派单时间"), null=True, blank=True)
     signed_at = models.DateTimeField(_("签收时间"), null=True, blank=True)
@@ -131,6 +141,13 @@ class Order(models.Model):
         indexes = [
             models.Index(fields=["status", "placed_at"], name="order_status_placed"),
             models.Index(fields=["resident_phone", "placed_at"], name="order_phone_placed"),
+            # Resolution-overdue candidates only: open, handled, not yet marked overdue.
+            models.Index(
+                fields=["resolve_due_at"],
+                name="order_resolve_due_open",
+                condition=Q(overdue_at__isnull=True)
+                & Q(status__in=[Status.AWAITING_SIGN, Status.IN_PROGRESS, Status.EXTENSION_REQUESTED]),
+            ),
         ]
         constraints = [
             models.CheckConstraint(
@@ -251,8 +268,147 @@ class OutboxMessage(models.Model):
     last_error = models.TextField(_("最近错误"), blank=True)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True, db_index=True)
     sent_at = models.DateTimeField(_("发送时间"), null=True, blank=True)
+    # When a pending message may next be tried (exponential backoff after a failure).
+    next_attempt_at = models.DateTimeField(_("下次尝试"), default=timezone.now)
 
     class Meta:
         verbose_name = _("消息")
         verbose_name_plural = _("消息发件箱")
         ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(
+                fields=["next_attempt_at"],
+                name="outbox_pending_next",
+                condition=Q(status="pending"),
+            ),
+        ]
+
+
+# --- time limits ------------------------------------------------------------------
+
+
+class DeadlineUnit(models.TextChoices):
+    HOURS = "hours", _("小时（全天候）")
+    WORKING_HOURS = "working_hours", _("工作小时")
+    WORKING_DAYS = "working_days", _("工作日")
+
+
+class SignOverdueAction(models.TextChoices):
+    ESCALATE = "escalate", _("自动升级")
+    RETURN_TO_DISPATCHER = "return_to_dispatcher", _("退回派单员")
+
+
+class DeadlinePolicy(models.Model):
+    """Sign-for and resolution limits for one category at one urgency."""
+
+    category = models.ForeignKey(Category, verbose_name=_("类别"), on_delete=models.CASCADE, related_name="policies")
+    urgency = models.CharField(_("紧急程度"), max_length=16, choices=Urgency.choices)
+    sign_limit = models.PositiveIntegerField(_("签收时限"))
+    sign_unit = models.CharField(_("签收时限单位"), max_length=16, choices=DeadlineUnit.choices)
+    resolve_limit = models.PositiveIntegerField(_("办结时限"))
+    resolve_unit = models.CharField(_("办结时限单位"), max_length=16, choices=DeadlineUnit.choices)
+    on_sign_overdue = models.CharField(
+        _("签收超时处理"), max_length=24, choices=SignOverdueAction.choices, default=SignOverdueAction.ESCALATE
+    )
+    chase_share = models.DecimalField(
+        _("催办时点（办结时限占比）"), max_digits=3, decimal_places=2, default=0.75,
+        help_text=_("到达办结时限的这一比例时提醒承办方一次，如 0.75。"),
+    )
+
+    class Meta:
+        verbose_name = _("时限规则")
+        verbose_name_plural = _("时限规则")
+        ordering = ["category__sort_order", "category__code", "urgency"]
+        constraints = [
+            models.UniqueConstraint(fields=["category", "urgency"], name="deadlinepolicy_one_per_urgency"),
+            models.CheckConstraint(
+                condition=Q(chase_share__gt=0) & Q(chase_share__lt=1), name="deadlinepolicy_chase_share_range"
+            ),
+            models.CheckConstraint(condition=Q(sign_limit__gt=0) & Q(resolve_limit__gt=0), name="deadlinepolicy_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.category} · {self.get_urgency_display()}"
+
+
+class CalendarDayKind(models.TextChoices):
+    HOLIDAY = "holiday", _("法定节假日（放假）")
+    WORKDAY = "workday", _("调休上班")
+
+
+class CalendarDay(models.Model):
+    """A day that breaks the Monday–Friday rule: a public holiday or a make-up working day."""
+
+    date = models.DateField(_("日期"), unique=True)
+    kind = models.CharField(_("类型"), max_length=8, choices=CalendarDayKind.choices)
+    name = models.CharField(_("名称"), max_length=40, blank=True)
+
+    class Meta:
+        verbose_name = _("节假日与调休")
+        verbose_name_plural = _("节假日与调休")
+        ordering = ["date"]
+
+    def __str__(self) -> str:
+        return f"{self.date} {self.get_kind_display()} {self.name}"
+
+
+class SupervisionKind(models.TextChoices):
+    OVERDUE = "overdue", _("超期未办结")
+    SIGN_OVERDUE = "sign_overdue", _("最高层级超时未签收")
+    REPEAT_DISSATISFIED = "repeat_dissatisfied", _("重复不满意")
+
+
+class SupervisionItem(models.Model):
+    """A matter the street supervises (督办): at most one open item per order and kind."""
+
+    order = models.ForeignKey(Order, verbose_name=_("工单"), on_delete=models.CASCADE, related_name="supervision_items")
+    kind = models.CharField(_("类型"), max_length=24, choices=SupervisionKind.choices)
+    raised_at = models.DateTimeField(_("发起时间"), db_index=True)
+    resolved_at = models.DateTimeField(_("解除时间"), null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    notes = models.TextField(_("督办意见"), blank=True)
+
+    class Meta:
+        verbose_name = _("督办事项")
+        verbose_name_plural = _("督办事项")
+        ordering = ["-raised_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["order", "kind"], condition=Q(resolved_at__isnull=True), name="supervision_one_open_per_kind"
+            ),
+        ]
+
+
+class CallbackStatus(models.TextChoices):
+    PENDING = "pending", _("待回访")
+    DONE = "done", _("已回访")
+    EXPIRED = "expired", _("评价期已过")
+
+
+class CallbackTask(models.Model):
+    """A phone call back (电话回访) to a resident who has not rated the result."""
+
+    order = models.ForeignKey(Order, verbose_name=_("工单"), on_delete=models.CASCADE, related_name="callbacks")
+    due_at = models.DateTimeField(_("应回访时间"), db_index=True)
+    status = models.CharField(_("状态"), max_length=8, choices=CallbackStatus.choices, default=CallbackStatus.PENDING)
+    reached = models.BooleanField(_("是否联系上"), null=True, blank=True)
+    resolved = models.BooleanField(_("问题是否解决"), null=True, blank=True)
+    rating = models.CharField(_("评价"), max_length=16, choices=Rating.choices, blank=True)
+    note = models.TextField(_("回访记录"), blank=True, max_length=1000)
+    done_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("回访人"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+",
+    )
+    done_at = models.DateTimeField(_("回访时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("回访任务")
+        verbose_name_plural = _("回访任务")
+        ordering = ["due_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["order"], condition=Q(status="pending"), name="callback_one_pending_per_order"
+            ),
+        ]

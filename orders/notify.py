@@ -9,8 +9,9 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from orders import clock
 from orders.lifecycle import Action
-from orders.models import Order, OrderEvent, OutboxMessage
+from orders.models import Order, OrderEvent, OutboxMessage, Rating
 
 
 def tracking_url(order: Order) -> str:
@@ -27,8 +28,10 @@ def queue_message(
     message = OutboxMessage.objects.create(
         recipient=recipient, channel=channel, template=template, body=body, order=order,
         area_path=area_path or (order.area.path if order else ""), payload=payload or {}, dedupe_key=dedupe_key,
+        next_attempt_at=clock.now(),
     )
-    transaction.on_commit(lambda: _enqueue(message.pk))
+    # robust: a broker that is down must not break the caller; the sweep retries the row.
+    transaction.on_commit(lambda: _enqueue(message.pk), robust=True)
     return message
 
 
@@ -46,9 +49,35 @@ def _staff_recipients(order: Order) -> list:
     return []
 
 
+def staff_address(user) -> tuple[str, str]:
+    """(channel, recipient) for a staff user, per ``SIDAN_STAFF_CHANNEL``."""
+    if settings.SIDAN_STAFF_CHANNEL == "email" and user.email:
+        return "email", user.email
+    return "console", user.username
+
+
+def tell_staff(users, *, order: Order, template: str, body: str, key: str) -> None:
+    """One message per user, deduplicated on ``key`` and the user."""
+    for user in users:
+        channel, recipient = staff_address(user)
+        queue_message(
+            recipient=recipient, channel=channel, template=template, order=order, body=body,
+            dedupe_key=f"{template}:{key}:{user.pk}",
+        )
+
+
 def after_event(event: OrderEvent) -> None:
     """Messages an order event causes. Runs inside the event's transaction."""
     order = event.order
+    if (
+        event.action == Action.RATE
+        and event.data.get("rating") == Rating.DISSATISFIED
+        and event.data.get("redo_count", 0) >= 2
+    ):
+        # A second dissatisfied rating on the same order is supervised by the street.
+        from orders import deadline_services
+
+        deadline_services.raise_supervision(order=order, kind="repeat_dissatisfied", at=event.at)
     if event.action == Action.PLACE:
         queue_message(
             recipient=order.resident_phone, channel="sms", template="order_placed", order=order,

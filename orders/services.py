@@ -3,7 +3,8 @@
 Every move goes through ``_move``: it locks the order row, checks the lifecycle table
 (``orders.lifecycle.MOVES``) and the actor's authority (``grids.access``), is a no-op when
 the same actor repeats the move that put the order where it is (a double submit), writes
-exactly one ``OrderEvent`` and schedules side effects with ``transaction.on_commit``.
+exactly one status ``OrderEvent`` (followed by a ``due_changed`` event for each due time the
+move set) and schedules side effects with ``transaction.on_commit``.
 A refused move raises ``OrderError`` naming what happened to the order instead.
 """
 
@@ -25,7 +26,7 @@ from django.utils.translation import gettext as _
 
 from grids import access
 from grids.models import Area, AreaLevel, Post, PostRole
-from orders import deadlines, notify
+from orders import clock, deadlines, notify
 from orders.errors import OrderError
 from orders.lifecycle import (
     MOVES,
@@ -89,7 +90,8 @@ class _Change:
 
 
 def _now() -> datetime:
-    return timezone.now()
+    # ``orders.clock`` lets tests (and the deadline sweep's tests) move time.
+    return clock.now()
 
 
 def _lock(order_id: int) -> Order:
@@ -240,6 +242,10 @@ def _move(
             data=change.data,
             at=now,
         )
+        # Due times the move set (deadlines.note_due_change) follow as DUE_CHANGED events.
+        for due_change in deadlines.pop_due_changes(order):
+            _record(order, action=Action.DUE_CHANGED, actor=actor, from_status="", to_status="",
+                    data=due_change, at=now)
         notify.after_event(event)
     return order
 
@@ -331,8 +337,7 @@ def _assign(order: Order, *, tier: int, handler_user, handler_unit, now: datetim
     order.queue_reason = ""
     order.dispatched_at = now
     order.signed_at = None
-    order.sign_due_at = deadlines.sign_due(order=order, start=now)
-    order.resolve_due_at = deadlines.resolve_due(order=order, start=now)
+    deadlines.schedule(order, now=now)
     order.extension_requested_until = None
     order.extension_reason = ""
 
@@ -541,7 +546,7 @@ def order_approve_extension(
 ) -> Order:
     def apply(order: Order, now: datetime) -> _Change:
         old = order.resolve_due_at
-        order.resolve_due_at = order.extension_requested_until
+        deadlines.extend(order, until=order.extension_requested_until)
         order.extension_requested_until = None
         data = {
             "old_due": old.isoformat() if old else None,
@@ -655,6 +660,7 @@ def order_resolve(
         order.result_note = result_note
         order.resolved_at = now
         order.extension_requested_until = None
+        deadlines.start_rating_window(order, now=now)
         for photo in photos:
             OrderPhoto.objects.create(order=order, kind=PhotoKind.RESULT, image=photo)
         return _Change(Status.AWAITING_RATING, note=result_note)

@@ -1,7 +1,7 @@
 from django.urls import path
 
-from orders.views import public, qrcodes, staff
+from orders.views import public, qrcodes, staff, supervision
 
 app_name = "orders"
 
-urlpatterns = public.urlpatterns + staff.urlpatterns + qrcodes.urlpatterns
+urlpatterns = public.urlpatterns + staff.urlpatterns + qrcodes.urlpatterns + supervision.urlpatterns

@@ -64,6 +64,23 @@ def _clear_cache() -> Iterator[None]:
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def eager_celery(request):
+    """Deliver outbox messages in-process after commit instead of through a broker.
+
+    Tests marked ``celery_live`` talk to a real worker and keep the broker.
+    """
+    if request.node.get_closest_marker("celery_live"):
+        yield
+        return
+    from config.celery import app
+
+    previous = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = previous
+
+
 # --- browser fixtures (Playwright driving the system Chromium) ----------------
 
 

@@ -191,6 +191,43 @@ LOGGING = {
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
 
+# --- time limits, the deadline sweep and notifications (docs/deadlines.md) --------
+# Working hours for "working hours" limits, Asia/Shanghai local time.
+SIDAN_WORKDAY_START = env.str("SIDAN_WORKDAY_START", default="09:00")
+SIDAN_WORKDAY_END = env.str("SIDAN_WORKDAY_END", default="17:30")
+# Share of the resolution limit at which the handler is chased, when no policy row says.
+SIDAN_CHASE_SHARE = env.float("SIDAN_CHASE_SHARE", default=0.75)
+SIDAN_RATING_REMINDER_HOURS = env.int("SIDAN_RATING_REMINDER_HOURS", default=24)
+SIDAN_CALLBACK_AFTER_DAYS = env.int("SIDAN_CALLBACK_AFTER_DAYS", default=3)
+SIDAN_RATING_WINDOW_DAYS = env.int("SIDAN_RATING_WINDOW_DAYS", default=7)
+# The sweep: how often beat runs it, rows per locked batch, batches per rule per run.
+SIDAN_SWEEP_SECONDS = env.float("SIDAN_SWEEP_SECONDS", default=60.0)
+SIDAN_SWEEP_BATCH = env.int("SIDAN_SWEEP_BATCH", default=200)
+SIDAN_SWEEP_MAX_BATCHES = env.int("SIDAN_SWEEP_MAX_BATCHES", default=50)
+# Outbox delivery: attempts before "failed", first backoff (doubles each time, capped),
+# and how long a pending message waits for its own delivery task before the sweep sends it.
+SIDAN_OUTBOX_MAX_ATTEMPTS = env.int("SIDAN_OUTBOX_MAX_ATTEMPTS", default=6)
+SIDAN_OUTBOX_BACKOFF_SECONDS = env.int("SIDAN_OUTBOX_BACKOFF_SECONDS", default=30)
+SIDAN_OUTBOX_BACKOFF_MAX_SECONDS = env.int("SIDAN_OUTBOX_BACKOFF_MAX_SECONDS", default=3600)
+SIDAN_OUTBOX_GRACE_SECONDS = env.int("SIDAN_OUTBOX_GRACE_SECONDS", default=30)
+# Sender class per channel; "console" logs, "email" uses EMAIL_BACKEND, "sms" a gateway.
+SIDAN_SENDERS = {
+    "console": env.str("SIDAN_SENDER_CONSOLE", default="orders.senders.ConsoleSender"),
+    "email": env.str("SIDAN_SENDER_EMAIL", default="orders.senders.EmailSender"),
+    "sms": env.str("SIDAN_SENDER_SMS", default="orders.senders.ConsoleSender"),
+}
+SIDAN_SMS_GATEWAY_URL = env.str("SIDAN_SMS_GATEWAY_URL", default="")
+SIDAN_SMS_GATEWAY_KEY = env.str("SIDAN_SMS_GATEWAY_KEY", default="")
+SIDAN_SMS_GATEWAY_TIMEOUT = env.float("SIDAN_SMS_GATEWAY_TIMEOUT", default=10.0)
+# How staff are told (chase, overdue, assignment): "console" (by username) or "email".
+SIDAN_STAFF_CHANNEL = env.str("SIDAN_STAFF_CHANNEL", default="console")
+
 CELERY_BEAT_SCHEDULE = {
     "worker-heartbeat": {"task": "grids.worker_heartbeat", "schedule": float(SIDAN_WORKER_HEARTBEAT_SECONDS)},
+    # A sweep message older than one interval is dropped: the next tick does the same work.
+    "deadline-sweep": {
+        "task": "orders.sweep",
+        "schedule": SIDAN_SWEEP_SECONDS,
+        "options": {"expires": SIDAN_SWEEP_SECONDS},
+    },
 }

@@ -93,15 +93,3 @@ def build_world() -> World:
 @pytest.fixture
 def world(db) -> World:
     return build_world()
-
-
-@pytest.fixture(autouse=True)
-def _eager_celery(settings):
-    """Deliver on-commit notifications in-process: tests never reach a broker."""
-    from config.celery import app
-
-    settings.CELERY_TASK_ALWAYS_EAGER = True
-    previous = app.conf.task_always_eager
-    app.conf.task_always_eager = True
-    yield
-    app.conf.task_always_eager = previous
