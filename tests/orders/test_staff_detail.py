@@ -170,6 +170,7 @@ def test_dispatch_to_a_member_unit(world, client):
 
 def test_invalid_input_changes_nothing_and_shows_the_error(world, client):
     order = dispatched(world)
+    events_before = order.events.count()
     client.force_login(world.property_manager)
     response = client.post(act_url(order, "return"), {"expected_status": Status.AWAITING_SIGN, "reason": ""}, **HX)
     assert response.status_code == 200
@@ -177,7 +178,7 @@ def test_invalid_input_changes_nothing_and_shows_the_error(world, client):
     plain = client.post(act_url(order, "return"), {"expected_status": Status.AWAITING_SIGN, "reason": ""})
     assert plain.status_code == 200 and "errorlist" in plain.content.decode()
     order.refresh_from_db()
-    assert order.status == Status.AWAITING_SIGN and order.events.count() == 2
+    assert order.status == Status.AWAITING_SIGN and order.events.count() == events_before
 
 
 def test_two_dispatchers_at_once_the_second_is_told_what_happened(world, client):
@@ -226,7 +227,7 @@ def test_full_round_through_the_views(world, client):
     order.refresh_from_db()
     assert order.status == Status.AWAITING_RATING and order.resolve_due_at.year == 2099
     assert OrderPhoto.objects.filter(order=order, kind="result").count() == 1
-    assert list(order.events.values_list("action", flat=True)) == [
+    assert list(order.events.exclude(action=Action.DUE_CHANGED).values_list("action", flat=True)) == [
         "place", "dispatch", "sign", "request_extension", "approve_extension", "note", "resolve",
     ]
 
