@@ -8,17 +8,20 @@ and they must all see the same moved clock.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
 
 from django.utils import timezone
 
-_override: datetime | None = None
+_override: datetime | Callable[[], datetime] | None = None
 
 
 def now() -> datetime:
-    return _override if _override is not None else timezone.now()
+    override = _override
+    if override is None:
+        return timezone.now()
+    return override() if callable(override) else override
 
 
 @contextmanager
@@ -28,5 +31,16 @@ def travel_to(moment: datetime) -> Iterator[datetime]:
     previous, _override = _override, moment
     try:
         yield moment
+    finally:
+        _override = previous
+
+
+@contextmanager
+def following(source: Callable[[], datetime]) -> Iterator[None]:
+    """Read ``now()`` from ``source`` for the block — the demo walks through past weeks."""
+    global _override
+    previous, _override = _override, source
+    try:
+        yield
     finally:
         _override = previous

@@ -6,17 +6,14 @@ orders (recognised by their reserved phone range) already exist. It expects the 
 and staff of ``grids.demo.build_demo`` but finds people through the posts and
 ``services.handler_candidates``, so it works on any tree (the tests use a small one).
 
-Backdating: the services read the clock through ``orders.services._now``; while building,
-``_clock`` points that at a simulated time so placed_at, due times, event times and
-references fall on the past days they describe. A ``now`` argument on the services (or a
-clock object) would make this swap unnecessary.
+Backdating: the services read ``orders.clock``; while building it follows a simulated time
+so placed_at, due times, event times and references fall on the past days they describe.
+Notifications are muted meanwhile: made-up history sends no messages.
 """
 
 from __future__ import annotations
 
 import random
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -24,7 +21,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from grids.models import Area, AreaLevel, Post, PostRole
-from orders import services
+from orders import clock, notify, services
 from orders.errors import OrderError
 from orders.lifecycle import Tier
 from orders.models import CancelReason, Category, Channel, Nature, Order, Rating, Urgency
@@ -125,17 +122,6 @@ class DemoOrdersReport:
     failures: int = 0
 
 
-@contextmanager
-def _clock(state: dict) -> Iterator[None]:
-    """Point the services' clock at ``state["now"]`` while building."""
-    original = services._now
-    services._now = lambda: state["now"]
-    try:
-        yield
-    finally:
-        services._now = original
-
-
 class _People:
     """Who acts for each community and each member unit, read once."""
 
@@ -186,7 +172,7 @@ def build_demo_orders(*, count: int = 400, seed: int = 2826, street_code: str = 
     real_now = now or timezone.now()
     targets = rng.choices([t for t, _w in PLAN], weights=[w for _t, w in PLAN], k=count)
     state = {"now": real_now}
-    with transaction.atomic(), _clock(state):
+    with transaction.atomic(), clock.following(lambda: state["now"]), notify.muted():
         for i, target in enumerate(targets):
             builder = _OrderBuilder(rng=rng, people=people, state=state, real_now=real_now)
             try:

@@ -4,6 +4,10 @@ is retried from it, a redelivered one is sent at most once)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+
 from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
@@ -18,11 +22,26 @@ def tracking_url(order: Order) -> str:
     return settings.SIDAN_PUBLIC_BASE_URL.rstrip("/") + reverse("orders:track", args=[order.tracking_token])
 
 
+_muted: ContextVar[bool] = ContextVar("sidan_notifications_muted", default=False)
+
+
+@contextmanager
+def muted() -> Iterator[None]:
+    """Record and send nothing in this block: the demo's made-up history is not news."""
+    token = _muted.set(True)
+    try:
+        yield
+    finally:
+        _muted.reset(token)
+
+
 def queue_message(
     *, recipient: str, channel: str, template: str, body: str, order: Order | None = None,
     area_path: str = "", payload: dict | None = None, dedupe_key: str | None = None,
 ) -> OutboxMessage | None:
     """Record a message and deliver it after commit. A repeated ``dedupe_key`` records nothing."""
+    if _muted.get():
+        return None
     if dedupe_key and OutboxMessage.objects.filter(dedupe_key=dedupe_key).exists():
         return None
     message = OutboxMessage.objects.create(

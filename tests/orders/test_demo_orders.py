@@ -37,3 +37,10 @@ def test_demo_orders_are_idempotent(world):
     build_demo_orders(count=20, seed=1)
     again = build_demo_orders(count=20, seed=1)
     assert again.skipped and Order.objects.filter(resident_phone__startswith=DEMO_PHONE_PREFIX).count() == 20
+
+
+def test_demo_history_sends_no_messages(world):
+    from orders.models import OutboxMessage
+
+    build_demo_orders(count=30, seed=7, street_code=world.street.code)
+    assert OutboxMessage.objects.count() == 0
