@@ -120,3 +120,13 @@ def test_area_tree_view_answers_404_outside_the_scope(client, tree):
     assert client.get("/grids/areas/", {"code": "G1"}).status_code == 200
     for outside in ("G2", "C1", "S1", "M3", "S2", "NOPE"):
         assert client.get("/grids/areas/", {"code": outside}).status_code == 404, outside
+
+
+def test_area_tree_links_each_node_to_its_qr_sheet_and_resident_form(client, tree):
+    post = PostFactory(role=PostRole.GRID_LEADER, area=tree["G1"])
+    client.force_login(post.user)
+    grid = client.get("/grids/areas/", {"code": "G1"}).content.decode()
+    assert f'href="/staff/qr/{tree["G1"].code}/"' in grid
+    assert f'href="/r/{tree["G1"].code}/"' in grid
+    micro = client.get("/grids/areas/", {"code": "M1"}).content.decode()
+    assert "/staff/qr/" not in micro and f'href="/r/{tree["M1"].code}/"' in micro
