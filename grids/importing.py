@@ -255,14 +255,14 @@ def _rows_from_table(
             columns[key] = index
     missing = [k for k in REQUIRED_COLUMNS if k not in columns]
     if missing:
-        expected = "、".join(
+        expected = _("、").join(
             f"{HEADER_ALIASES[k][0]}/{HEADER_ALIASES[k][-1]}" for k in REQUIRED_COLUMNS
         )
         raise ImportFileError(
             _("第 %(line)d 行应为表头，缺少列：%(missing)s。需要的列：%(expected)s。")
             % {
                 "line": header_line,
-                "missing": "、".join(HEADER_ALIASES[k][0] for k in missing),
+                "missing": _("、").join(HEADER_ALIASES[k][0] for k in missing),
                 "expected": expected,
             }
         )

@@ -11,6 +11,7 @@ from contextvars import ContextVar
 from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from orders import clock
@@ -86,7 +87,16 @@ def tell_staff(users, *, order: Order, template: str, body: str, key: str) -> No
 
 
 def after_event(event: OrderEvent) -> None:
-    """Messages an order event causes. Runs inside the event's transaction."""
+    """Messages an order event causes. Runs inside the event's transaction.
+
+    Messages are written in the site's language, not in the language of whoever caused
+    them: a resident's SMS must not turn English because a staff member reads English.
+    """
+    with translation.override(settings.LANGUAGE_CODE):
+        _messages_for(event)
+
+
+def _messages_for(event: OrderEvent) -> None:
     order = event.order
     if (
         event.action == Action.RATE

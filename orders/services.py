@@ -124,12 +124,11 @@ def _describe_last(order: Order) -> str:
 
 def _refuse(order: Order, action: str) -> OrderError:
     happened = _describe_last(order)
-    message = _("无法%(action)s：该工单现在是「%(status)s」。") % {
-        "action": Action(action).label,
-        "status": order.get_status_display(),
-    }
+    values = {"action": Action(action).label, "status": order.get_status_display(), "happened": happened}
     if happened:
-        message += happened + "。"
+        message = _("无法%(action)s：该工单现在是「%(status)s」。%(happened)s。") % values
+    else:
+        message = _("无法%(action)s：该工单现在是「%(status)s」。") % values
     return OrderError("illegal_move", message)
 
 

@@ -65,6 +65,17 @@ def _clear_cache() -> Iterator[None]:
 
 
 @pytest.fixture(autouse=True)
+def _site_language() -> Iterator[None]:
+    """Each test starts in the site's language: a request served in English must not leak."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
 def eager_celery(request):
     """Deliver outbox messages in-process after commit instead of through a broker.
 

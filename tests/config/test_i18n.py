@@ -136,3 +136,4 @@ def test_resident_timeline_words_follow_the_request_language():
         )
     with translation.override("zh-hans"):
         assert resident_text(dispatched) == "社区已派单给「物业」办理。"
+
