@@ -164,6 +164,10 @@ def build_demo_orders(*, count: int = 400, seed: int = 2826, street_code: str = 
             "id", "code", "name", "level", "path"
         )
     )
+    # The demo logins work in the street's first community: give it about a third of the
+    # orders so its board, inbox and callback list look like a working day.
+    first_community = min((a.path.split("/")[1] for a in areas), default="")
+    weights = [12 if a.path.split("/")[1] == first_community else 1 for a in areas]
     categories = list(Category.objects.filter(is_active=True))
     if not areas or not categories:
         return report
@@ -177,7 +181,7 @@ def build_demo_orders(*, count: int = 400, seed: int = 2826, street_code: str = 
             builder = _OrderBuilder(rng=rng, people=people, state=state, real_now=real_now)
             try:
                 order = builder.build(
-                    target=target, area=rng.choice(areas), category=rng.choice(categories), serial=i
+                    target=target, area=rng.choices(areas, weights=weights)[0], category=rng.choice(categories), serial=i
                 )
             except OrderError:
                 # A tree without a handler at some tier: keep what was made, count the miss.
@@ -204,8 +208,11 @@ class _OrderBuilder:
     def build(self, *, target: str, area: Area, category: Category, serial: int) -> Order:
         rng = self.rng
         open_target = target not in ("closed_rated", "closed_callback", "closed_unrated", "cancelled", "redo")
-        days_back = rng.uniform(0.05, 9) if open_target else rng.uniform(3, 42)
-        self._at(self.real_now - timedelta(days=days_back))
+        days_back = rng.randint(0, 9) if open_target else rng.randint(3, 42)
+        # Residents place orders in the daytime (Asia/Shanghai), not at 3 a.m.
+        local = timezone.localtime(self.real_now - timedelta(days=days_back))
+        placed = local.replace(hour=rng.randint(7, 20), minute=rng.randint(0, 59))
+        self._at(placed)
         staff_channel = rng.random() < 0.35
         dispatcher = None
         order = services.order_place(
