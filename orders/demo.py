@@ -189,7 +189,51 @@ def build_demo_orders(*, count: int = 400, seed: int = 2826, street_code: str = 
                 continue
             report.created += 1
             report.by_status[order.status] = report.by_status.get(order.status, 0) + 1
+        # Every demo handler login finds work waiting: to sign for, in hand, awaiting rating.
+        serial = count
+        for tier, handler, area in _showcase_handlers(street):
+            for target in SHOWCASE_TARGETS:
+                builder = _OrderBuilder(rng=rng, people=people, state=state, real_now=real_now)
+                order = builder.build(
+                    target=target, area=area, category=rng.choice(categories), serial=serial,
+                    start_tier=tier, prefer=handler,
+                )
+                serial += 1
+                report.created += 1
+                report.by_status[order.status] = report.by_status.get(order.status, 0) + 1
     return report
+
+
+SHOWCASE_TARGETS = ("awaiting_sign", "in_progress", "awaiting_rating")
+# (username of a demo login, the tier it answers for)
+SHOWCASE_LOGINS = (
+    ("demo_property", Tier.PROPERTY),
+    ("demo_grid_leader", Tier.GRID),
+    ("demo_unit", Tier.MEMBER_UNIT),
+    ("demo_street", Tier.STREET),
+)
+
+
+def _showcase_handlers(street: Area) -> list[tuple[int, object, Area]]:
+    """(tier, handler, a micro-grid it covers) for each demo handler login that exists."""
+    posts = {
+        p.user.username: p
+        for p in Post.objects.filter(user__username__in=[u for u, _t in SHOWCASE_LOGINS])
+        .select_related("user", "area", "member_unit")
+    }
+    found = []
+    for username, tier in SHOWCASE_LOGINS:
+        post = posts.get(username)
+        if post is None or not post.area.path.startswith(street.path):
+            continue
+        # A unit's or the street's orders land in the demo dispatcher's community.
+        home = post.area if post.area.level >= AreaLevel.COMMUNITY else None
+        if home is None:
+            home = Area.objects.filter(path__startswith=street.path, level=AreaLevel.COMMUNITY).first()
+        area = Area.objects.filter(path__startswith=home.path, level=AreaLevel.MICROGRID).order_by("path").first()
+        if area is not None:
+            found.append((tier, post.member_unit if tier == Tier.MEMBER_UNIT else post.user, area))
+    return found
 
 
 @dataclass
@@ -205,7 +249,10 @@ class _OrderBuilder:
     def _later(self, *, min_hours: float, max_hours: float) -> None:
         self._at(self.state["now"] + timedelta(hours=self.rng.uniform(min_hours, max_hours)))
 
-    def build(self, *, target: str, area: Area, category: Category, serial: int) -> Order:
+    def build(
+        self, *, target: str, area: Area, category: Category, serial: int,
+        start_tier: int | None = None, prefer=None,
+    ) -> Order:
         rng = self.rng
         open_target = target not in ("closed_rated", "closed_callback", "closed_unrated", "cancelled", "redo")
         days_back = rng.randint(0, 9) if open_target else rng.randint(3, 42)
@@ -235,8 +282,9 @@ class _OrderBuilder:
         if target == "cancelled":
             return self._cancel(order, dispatcher)
 
-        start_tier = Tier.GRID if target == "escalated" else category.default_tier
-        order = self._dispatch(order, dispatcher, tier=start_tier)
+        if start_tier is None:
+            start_tier = Tier.GRID if target == "escalated" else category.default_tier
+        order = self._dispatch(order, dispatcher, tier=start_tier, prefer=prefer)
         if target == "awaiting_sign":
             return order
         handler = self.people.handler_actor(order)
@@ -272,14 +320,15 @@ class _OrderBuilder:
         rating = rng.choices([Rating.SATISFIED, Rating.BASIC], weights=[85, 15])[0]
         return services.order_rate(order_id=order.pk, rating=rating, comment=rng.choice(["", "谢谢社区", "处理很及时"]))
 
-    def _dispatch(self, order: Order, dispatcher, *, tier: int) -> Order:
-        """Dispatch at ``tier``, or the nearest tier that has someone to take it."""
+    def _dispatch(self, order: Order, dispatcher, *, tier: int, prefer=None) -> Order:
+        """Dispatch at ``tier`` (to ``prefer`` when it is a candidate there), or the nearest
+        tier that has someone to take it."""
         self._later(min_hours=0.2, max_hours=6)
         for candidate_tier in [tier] + [t for t in Tier.values if t != tier]:
             candidates = services.handler_candidates(order=order, tier=candidate_tier)
             if not candidates:
                 continue
-            chosen = self.rng.choice(candidates)
+            chosen = prefer if prefer in candidates else self.rng.choice(candidates)
             if candidate_tier == Tier.MEMBER_UNIT and chosen.pk not in self.people.liaisons:
                 continue
             unit = isinstance(chosen, MemberUnit)

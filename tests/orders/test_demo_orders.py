@@ -44,3 +44,18 @@ def test_demo_history_sends_no_messages(world):
 
     build_demo_orders(count=30, seed=7, street_code=world.street.code)
     assert OutboxMessage.objects.count() == 0
+
+
+def test_every_demo_handler_login_finds_work_waiting(db):
+    from django.contrib.auth.models import User
+
+    from grids.demo import build_demo
+    from orders.selectors.staff import inbox_for_user
+
+    build_demo(communities=2, grids=3, compounds=4, microgrids=8)
+    build_demo_orders(count=20)
+    for username in ("demo_property", "demo_grid_leader", "demo_unit", "demo_street"):
+        sections = {s["key"]: len(s["orders"]) for s in inbox_for_user(user=User.objects.get(username=username))}
+        assert sections["to_sign"] >= 1 and sections["in_progress"] >= 1 and sections["awaiting_rating"] >= 1, (
+            username, sections,
+        )
