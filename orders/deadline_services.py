@@ -7,6 +7,11 @@ locked row that the step is still due and acts through the lifecycle services
 ``overdue_at``, ``rating_due_at``/``rating_stage``) changes in the same transaction, so a
 second sweep, a redelivered task or a retry after a crash finds nothing left to do. Each
 returns True when it acted.
+
+The sweep itself locks a whole batch of orders in one ``SELECT … FOR UPDATE SKIP LOCKED``
+and calls the ``*_locked`` form of each step with the locked instance: the same checks and
+writes, without reading and locking every row a second (and, through the lifecycle
+service, a third) time.
 """
 
 from __future__ import annotations
@@ -20,7 +25,7 @@ from django.utils.translation import gettext as _
 
 from grids import access
 from grids.models import AreaLevel, Post, PostRole
-from orders import deadlines, notify, services
+from orders import deadlines, memo, notify, services
 from orders.errors import OrderError
 from orders.lifecycle import TOP_TIER, Action, QueueReason, Status, Tier
 from orders.models import (
@@ -44,22 +49,26 @@ def _event(order: Order, *, action: str, at: datetime, note: str = "", data: dic
                             note=note, data=data, at=at)
 
 
+def _post_holders(role: str, path: str) -> list:
+    """Active users holding ``role`` on the area at ``path`` (once per sweep batch)."""
+
+    def read() -> list:
+        posts = Post.objects.filter(role=role, area__path=path, user__is_active=True)
+        return [p.user for p in posts.select_related("user")]
+
+    return list(memo.remembered(("post_holders", role, path), read))
+
+
 def _street_officials(order: Order) -> list:
     codes = order.area.ancestor_codes
-    street_path = codes[0] + "/"
-    posts = Post.objects.filter(role=PostRole.STREET_OFFICIAL, area__path=street_path, user__is_active=True)
-    return [p.user for p in posts.select_related("user")]
+    return _post_holders(PostRole.STREET_OFFICIAL, codes[0] + "/")
 
 
 def _dispatchers(order: Order) -> list:
     codes = order.area.ancestor_codes
     if len(codes) < AreaLevel.COMMUNITY:
         return []
-    community_path = "/".join(codes[: AreaLevel.COMMUNITY]) + "/"
-    posts = Post.objects.filter(
-        role=PostRole.COMMUNITY_DISPATCHER, area__path=community_path, user__is_active=True
-    )
-    return [p.user for p in posts.select_related("user")]
+    return _post_holders(PostRole.COMMUNITY_DISPATCHER, "/".join(codes[: AreaLevel.COMMUNITY]) + "/")
 
 
 def raise_supervision(*, order: Order, kind: str, at: datetime) -> tuple[SupervisionItem, bool]:
@@ -83,139 +92,165 @@ def raise_supervision(*, order: Order, kind: str, at: datetime) -> tuple[Supervi
 def sweep_chase(*, order_id: int, now: datetime) -> bool:
     """催办: remind the handler once, at the policy's share of the resolution limit."""
     with transaction.atomic():
-        order = services._lock(order_id)
-        if order.chase_due_at is None or order.chase_due_at > now:
-            return False
-        if order.status not in HANDLED:
-            order.chase_due_at = None  # no longer applicable; nothing to tell anyone
-            order.save(update_fields=["chase_due_at"])
-            return False
-        due = order.resolve_due_at
-        order.chase_due_at = None
-        order.chased_at = now
-        order.save(update_fields=["chase_due_at", "chased_at", "updated_at"])
-        event = _event(order, action=Action.CHASE, at=now,
-                       data={"resolve_due_at": due.isoformat() if due else None})
-        notify.tell_staff(
-            notify._staff_recipients(order), order=order, template="chase",
-            body=_("【四单】催办：工单 %(ref)s（%(cat)s）将于 %(due)s 到期，请抓紧办理。")
-            % {"ref": order.reference, "cat": order.category.name,
-               "due": timezone.localtime(due).strftime("%m-%d %H:%M") if due else ""},
-            key=f"{event.pk}",
-        )
-        return True
+        return chase_locked(order=services._lock(order_id), now=now)
+
+
+def chase_locked(*, order: Order, now: datetime) -> bool:
+    """``sweep_chase`` on an order locked in the current transaction (the caller's atomic
+    block rolls back a failure)."""
+    services._held(order)
+    if order.chase_due_at is None or order.chase_due_at > now:
+        return False
+    if order.status not in HANDLED:
+        order.chase_due_at = None  # no longer applicable; nothing to tell anyone
+        order.save(update_fields=["chase_due_at"])
+        return False
+    due = order.resolve_due_at
+    order.chase_due_at = None
+    order.chased_at = now
+    order.save(update_fields=["chase_due_at", "chased_at", "updated_at"])
+    event = _event(order, action=Action.CHASE, at=now,
+                   data={"resolve_due_at": due.isoformat() if due else None})
+    notify.tell_staff(
+        notify._staff_recipients(order), order=order, template="chase",
+        body=_("【四单】催办：工单 %(ref)s（%(cat)s）将于 %(due)s 到期，请抓紧办理。")
+        % {"ref": order.reference, "cat": order.category.name,
+           "due": timezone.localtime(due).strftime("%m-%d %H:%M") if due else ""},
+        key=f"{event.pk}",
+    )
+    return True
 
 
 def sweep_sign_overdue(*, order_id: int, now: datetime) -> bool:
     """Not signed for in time: escalate one tier (or return to the dispatcher, per policy)."""
     with transaction.atomic():
-        order = services._lock(order_id)
-        if order.status != Status.AWAITING_SIGN or order.sign_due_at is None or order.sign_due_at > now:
-            return False
-        due = order.sign_due_at
-        old_handlers = notify._staff_recipients(order)
-        event = _event(order, action=Action.OVERDUE, at=now, note=_("超时未签收"),
-                       data={"kind": "sign", "due": due.isoformat(), "tier": order.tier})
-        policy = deadlines.on_sign_overdue(order)
-        if policy == SignOverdueAction.RETURN_TO_DISPATCHER:
-            _system_return(order_id=order.pk, reason=_("超时未签收，系统退回派单员"))
-        elif (order.tier or Tier.PROPERTY) >= TOP_TIER:
-            # Nowhere higher to go: the street supervises it; stop re-firing.
-            Order.objects.filter(pk=order.pk).update(sign_due_at=None)
-            raise_supervision(order=order, kind=SupervisionKind.SIGN_OVERDUE, at=now)
-        else:
-            services.order_escalate(order_id=order.pk, actor=None, reason=_("超时未签收，系统自动升级"))
-        order.refresh_from_db()
-        body = _("【四单】工单 %(ref)s 超时未签收，已%(what)s。") % {
-            "ref": order.reference,
-            "what": _("升级至「%(tier)s」") % {"tier": Tier(order.tier).label}
-            if order.status == Status.AWAITING_SIGN and order.tier
-            else _("退回社区重新派单"),
-        }
-        notify.tell_staff(old_handlers, order=order, template="sign_overdue", body=body, key=f"{event.pk}")
-        if order.status == Status.AWAITING_DISPATCH:
-            notify.tell_staff(_dispatchers(order), order=order, template="sign_overdue_dispatch",
-                              body=body, key=f"{event.pk}")
-        return True
+        return sign_overdue_locked(order=services._lock(order_id), now=now)
 
 
-def _system_return(*, order_id: int, reason: str) -> Order:
+def sign_overdue_locked(*, order: Order, now: datetime) -> bool:
+    """``sweep_sign_overdue`` on an order locked in the current transaction; the move acts
+    on this very instance, so it reflects the escalation or return afterwards."""
+    services._held(order)
+    if order.status != Status.AWAITING_SIGN or order.sign_due_at is None or order.sign_due_at > now:
+        return False
+    due = order.sign_due_at
+    old_handlers = notify._staff_recipients(order)
+    event = _event(order, action=Action.OVERDUE, at=now, note=_("超时未签收"),
+                   data={"kind": "sign", "due": due.isoformat(), "tier": order.tier})
+    policy = deadlines.on_sign_overdue(order)
+    if policy == SignOverdueAction.RETURN_TO_DISPATCHER:
+        _system_return(order=order, reason=_("超时未签收，系统退回派单员"))
+    elif (order.tier or Tier.PROPERTY) >= TOP_TIER:
+        # Nowhere higher to go: the street supervises it; stop re-firing.
+        Order.objects.filter(pk=order.pk).update(sign_due_at=None)
+        order.sign_due_at = None
+        raise_supervision(order=order, kind=SupervisionKind.SIGN_OVERDUE, at=now)
+    else:
+        services.order_escalate_locked(order=order, reason=_("超时未签收，系统自动升级"))
+    body = _("【四单】工单 %(ref)s 超时未签收，已%(what)s。") % {
+        "ref": order.reference,
+        "what": _("升级至「%(tier)s」") % {"tier": Tier(order.tier).label}
+        if order.status == Status.AWAITING_SIGN and order.tier
+        else _("退回社区重新派单"),
+    }
+    notify.tell_staff(old_handlers, order=order, template="sign_overdue", body=body, key=f"{event.pk}")
+    if order.status == Status.AWAITING_DISPATCH:
+        notify.tell_staff(_dispatchers(order), order=order, template="sign_overdue_dispatch",
+                          body=body, key=f"{event.pk}")
+    return True
+
+
+def _system_return(*, order: Order, reason: str) -> Order:
     def apply(order: Order, now: datetime) -> services._Change:
         data = {"returned_by_tier": order.tier, "sign_overdue": True}
         order.return_count += 1
         services._to_queue(order, QueueReason.RETURNED)
         return services._Change(Status.AWAITING_DISPATCH, note=reason, data=data)
 
-    return services._move(order_id=order_id, action=Action.RETURN, actor=SYSTEM, apply=apply)
+    return services._move(locked=order, action=Action.RETURN, actor=SYSTEM, apply=apply)
 
 
 def sweep_resolve_overdue(*, order_id: int, now: datetime) -> bool:
     """Not resolved in time: mark overdue, raise supervision, escalate one tier."""
     with transaction.atomic():
-        order = services._lock(order_id)
-        if (
-            order.status not in HANDLED
-            or order.overdue_at is not None
-            or order.resolve_due_at is None
-            or order.resolve_due_at > now
-        ):
-            return False
-        due = order.resolve_due_at
-        order.overdue_at = now
+        return resolve_overdue_locked(order=services._lock(order_id), now=now)
+
+
+def resolve_overdue_locked(*, order: Order, now: datetime) -> bool:
+    """``sweep_resolve_overdue`` on an order locked in the current transaction."""
+    services._held(order)
+    if (
+        order.status not in HANDLED
+        or order.overdue_at is not None
+        or order.resolve_due_at is None
+        or order.resolve_due_at > now
+    ):
+        return False
+    due = order.resolve_due_at
+    # Written by the escalation's save below (which also reschedules), or on its own at the
+    # top tier: one UPDATE either way.
+    order.overdue_at = now
+    old_handlers = notify._staff_recipients(order)
+    event = _event(order, action=Action.OVERDUE, at=now, note=_("超期未办结"),
+                   data={"kind": "resolve", "due": due.isoformat(), "tier": order.tier})
+    raise_supervision(order=order, kind=SupervisionKind.OVERDUE, at=now)
+    escalated = False
+    if (order.tier or Tier.PROPERTY) < TOP_TIER:
+        services.order_escalate_locked(order=order, reason=_("超期未办结，系统自动升级"))
+        escalated = True
+    else:
         order.save(update_fields=["overdue_at", "updated_at"])
-        old_handlers = notify._staff_recipients(order)
-        event = _event(order, action=Action.OVERDUE, at=now, note=_("超期未办结"),
-                       data={"kind": "resolve", "due": due.isoformat(), "tier": order.tier})
-        raise_supervision(order=order, kind=SupervisionKind.OVERDUE, at=now)
-        escalated = False
-        if (order.tier or Tier.PROPERTY) < TOP_TIER:
-            services.order_escalate(order_id=order.pk, actor=None, reason=_("超期未办结，系统自动升级"))
-            escalated = True
-        notify.tell_staff(
-            old_handlers, order=order, template="resolve_overdue",
-            body=_("【四单】工单 %(ref)s 已超期未办结，已列入街道督办%(more)s。")
-            % {"ref": order.reference, "more": _("并升级") if escalated else ""},
-            key=f"{event.pk}",
-        )
-        return True
+    notify.tell_staff(
+        old_handlers, order=order, template="resolve_overdue",
+        body=_("【四单】工单 %(ref)s 已超期未办结，已列入街道督办%(more)s。")
+        % {"ref": order.reference, "more": _("并升级") if escalated else ""},
+        key=f"{event.pk}",
+    )
+    return True
 
 
 def sweep_rating_step(*, order_id: int, now: datetime) -> bool:
     """After resolve: a reminder at 24 h, a callback task at 3 days, close unrated at 7 days."""
     with transaction.atomic():
-        order = services._lock(order_id)
-        if order.rating_due_at is None or order.rating_due_at > now:
-            return False
-        if order.status != Status.AWAITING_RATING:
-            # Rated (or reopened) meanwhile: the follow-up ends; the callback is moot.
-            Order.objects.filter(pk=order.pk).update(rating_due_at=None)
-            CallbackTask.objects.filter(order=order, status=CallbackStatus.PENDING).update(
-                status=CallbackStatus.EXPIRED
-            )
-            return False
-        stage, resolved_at = order.rating_stage, order.resolved_at
-        if stage == 0:
-            notify.queue_message(
-                recipient=order.resident_phone, channel="sms", template="rating_reminder", order=order,
-                body=_("【四单】您的诉求 %(ref)s 已办理完毕，还没收到您的评价，请点击评价：%(url)s")
-                % {"ref": order.reference, "url": notify.tracking_url(order)},
-                dedupe_key=f"rating_reminder:{order.pk}:{resolved_at.isoformat()}",
-            )
-            _event(order, action=Action.RATING_REQUESTED, at=now, data={"reminder": True})
-        elif stage == 1:
-            CallbackTask.objects.create(order=order, due_at=now)
-        else:
-            services.order_close_unrated(order_id=order.pk)
-            CallbackTask.objects.filter(order=order, status=CallbackStatus.PENDING).update(
-                status=CallbackStatus.EXPIRED
-            )
-            Order.objects.filter(pk=order.pk).update(rating_due_at=None, rating_stage=3)
-            return True
-        Order.objects.filter(pk=order.pk).update(
-            rating_stage=stage + 1,
-            rating_due_at=deadlines.rating_step_due(resolved_at=resolved_at, stage=stage + 1),
+        return rating_step_locked(order=services._lock(order_id), now=now)
+
+
+def rating_step_locked(*, order: Order, now: datetime) -> bool:
+    """``sweep_rating_step`` on an order locked in the current transaction."""
+    services._held(order)
+    if order.rating_due_at is None or order.rating_due_at > now:
+        return False
+    if order.status != Status.AWAITING_RATING:
+        # Rated (or reopened) meanwhile: the follow-up ends; the callback is moot.
+        Order.objects.filter(pk=order.pk).update(rating_due_at=None)
+        order.rating_due_at = None
+        CallbackTask.objects.filter(order=order, status=CallbackStatus.PENDING).update(
+            status=CallbackStatus.EXPIRED
+        )
+        return False
+    stage, resolved_at = order.rating_stage, order.resolved_at
+    if stage == 0:
+        notify.queue_message(
+            recipient=order.resident_phone, channel="sms", template="rating_reminder", order=order,
+            body=_("【四单】您的诉求 %(ref)s 已办理完毕，还没收到您的评价，请点击评价：%(url)s")
+            % {"ref": order.reference, "url": notify.tracking_url(order)},
+            dedupe_key=f"rating_reminder:{order.pk}:{resolved_at.isoformat()}",
+        )
+        _event(order, action=Action.RATING_REQUESTED, at=now, data={"reminder": True})
+    elif stage == 1:
+        CallbackTask.objects.create(order=order, due_at=now)
+    else:
+        # The follow-up ends with the close: the move's save writes both columns.
+        order.rating_due_at, order.rating_stage = None, 3
+        services.order_close_unrated_locked(order=order)
+        CallbackTask.objects.filter(order=order, status=CallbackStatus.PENDING).update(
+            status=CallbackStatus.EXPIRED
         )
         return True
+    order.rating_stage = stage + 1
+    order.rating_due_at = deadlines.rating_step_due(resolved_at=resolved_at, stage=stage + 1)
+    Order.objects.filter(pk=order.pk).update(rating_stage=order.rating_stage, rating_due_at=order.rating_due_at)
+    return True
 
 
 # --- supervision and callbacks (staff) ----------------------------------------------------

@@ -14,7 +14,7 @@ from decimal import Decimal
 
 from django.conf import settings
 
-from orders import calendar
+from orders import calendar, memo
 from orders.models import (
     CalendarDay,
     CalendarDayKind,
@@ -44,7 +44,11 @@ def _parse_time(value: str) -> time:
 
 
 def load_calendar(*, start: date, days: int = 400) -> calendar.WorkCalendar:
-    """The calendar from ``start`` for ``days`` days: one query."""
+    """The calendar from ``start`` for ``days`` days: one query (once per sweep batch)."""
+    return memo.remembered(("calendar", start, days), lambda: _read_calendar(start=start, days=days))
+
+
+def _read_calendar(*, start: date, days: int) -> calendar.WorkCalendar:
     rows = CalendarDay.objects.filter(date__gte=start, date__lte=start + timedelta(days=days)).values_list(
         "date", "kind"
     )
@@ -63,6 +67,12 @@ def limits_for(order: Order) -> Limits:
     cached = getattr(order, _POLICY_ATTR, None)
     if cached is not None and cached[0] == (order.category_id, order.urgency):
         return cached[1]
+    limits = memo.remembered(("limits", order.category_id, order.urgency), lambda: _read_limits(order))
+    setattr(order, _POLICY_ATTR, ((order.category_id, order.urgency), limits))
+    return limits
+
+
+def _read_limits(order: Order) -> Limits:
     policy = DeadlinePolicy.objects.filter(category_id=order.category_id, urgency=order.urgency).first()
     if policy is not None:
         limits = Limits(
@@ -74,7 +84,6 @@ def limits_for(order: Order) -> Limits:
             order.category.sign_for_hours, DeadlineUnit.HOURS, order.category.resolve_hours, DeadlineUnit.HOURS,
             SignOverdueAction.ESCALATE, Decimal(str(settings.SIDAN_CHASE_SHARE)),
         )
-    setattr(order, _POLICY_ATTR, ((order.category_id, order.urgency), limits))
     return limits
 
 

@@ -14,7 +14,8 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from orders import clock
+from grids.models import Post
+from orders import clock, memo
 from orders.lifecycle import Action
 from orders.models import Order, OrderEvent, OutboxMessage, Rating
 
@@ -65,8 +66,13 @@ def _staff_recipients(order: Order) -> list:
     if order.handler_user_id:
         return [order.handler_user]
     if order.handler_unit_id:
-        return [p.user for p in order.handler_unit.liaison_posts.select_related("user")]
+        unit_id = order.handler_unit_id
+        return list(memo.remembered(("unit_liaisons", unit_id), lambda: _unit_liaisons(unit_id)))
     return []
+
+
+def _unit_liaisons(unit_id: int) -> list:
+    return [p.user for p in Post.objects.filter(member_unit_id=unit_id).select_related("user")]
 
 
 def staff_address(user) -> tuple[str, str]:

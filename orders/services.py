@@ -26,7 +26,7 @@ from django.utils.translation import gettext as _
 
 from grids import access
 from grids.models import Area, AreaLevel, Post, PostRole
-from orders import clock, deadlines, notify
+from orders import clock, deadlines, memo, notify
 from orders.errors import OrderError
 from orders.lifecycle import (
     MOVES,
@@ -94,15 +94,44 @@ def _now() -> datetime:
     return clock.now()
 
 
+# What a move, its due times and its messages read off the order.
+LOCK_RELATED = ("category", "area", "handler_user", "handler_unit")
+_LOCKED_ATTR = "_sidan_locked_in"
+
+
 def _lock(order_id: int) -> Order:
     try:
-        return (
+        order = (
             Order.objects.select_for_update(of=("self",))
-            .select_related("category", "area")
+            .select_related(*LOCK_RELATED)
             .get(pk=order_id)
         )
     except Order.DoesNotExist:
         raise OrderError("not_found", _("工单不存在。")) from None
+    mark_locked([order])
+    return order
+
+
+def _current_transaction() -> object | None:
+    connection = transaction.get_connection()
+    return connection.atomic_blocks[0] if connection.in_atomic_block else None
+
+
+def mark_locked(orders: Iterable[Order]) -> None:
+    """Note that ``orders`` were just read with ``SELECT … FOR UPDATE`` in this transaction
+    (``_lock``, or the sweep's batch select), so a ``*_locked`` service may act on them
+    without reading and locking each row again."""
+    current = _current_transaction()
+    for order in orders:
+        setattr(order, _LOCKED_ATTR, current)
+
+
+def _held(order: Order) -> Order:
+    """``order`` itself, when its row lock is held by the current transaction."""
+    current = _current_transaction()
+    if current is None or getattr(order, _LOCKED_ATTR, None) is not current:
+        raise RuntimeError(f"order {order.pk} is not locked in the current transaction")
+    return order
 
 
 def _describe_last(order: Order) -> str:
@@ -170,7 +199,25 @@ def _record(
     data: dict | None = None,
     at: datetime | None = None,
 ) -> OrderEvent:
-    return OrderEvent.objects.create(
+    event = _event_row(order, action=action, actor=actor, from_status=from_status,
+                       to_status=to_status, note=note, data=data, at=at)
+    event.save(force_insert=True)
+    return event
+
+
+def _event_row(
+    order: Order,
+    *,
+    action: str,
+    actor: Actor,
+    from_status: str,
+    to_status: str,
+    note: str = "",
+    data: dict | None = None,
+    at: datetime | None = None,
+) -> OrderEvent:
+    """An unsaved event row."""
+    return OrderEvent(
         order=order,
         action=action,
         actor=actor.user,
@@ -188,7 +235,8 @@ def _record(
 
 def _move(
     *,
-    order_id: int,
+    order_id: int | None = None,
+    locked: Order | None = None,
     action: str,
     actor: Actor,
     apply: Callable[[Order, datetime], _Change],
@@ -199,6 +247,11 @@ def _move(
 ) -> Order:
     """Lock, check, apply, record one event, notify after commit.
 
+    ``locked`` instead of ``order_id`` is an order whose row the caller has already locked
+    in the current transaction (``mark_locked``; checked): the move skips reading it again
+    and opens no savepoint of its own — a refused move raises, and the caller's atomic
+    block rolls back whatever it wrote with it.
+
     ``expected_status`` is the status the user saw when they acted: if the order has moved
     on since, the move is refused (or is a no-op when it was this very move) rather than
     applied to a state nobody looked at — so of two people acting at once exactly one wins.
@@ -206,8 +259,10 @@ def _move(
     an escalation from 待签收 lands in 待签收 one tier up.
     ``same`` tells whether the order already reflects this move's arguments.
     """
-    with transaction.atomic():
-        order = _lock(order_id)
+    if (order_id is None) == (locked is None):
+        raise TypeError("_move takes order_id or locked, not both")
+    with transaction.atomic(savepoint=locked is None):
+        order = _lock(order_id) if locked is None else _held(locked)
         sources, targets = MOVES[action]
         stale = (expected_status is not None and order.status != expected_status) or (
             expected_version is not None and order_version(order_id=order.pk) != expected_version
@@ -231,7 +286,7 @@ def _move(
         assert change.to_status in targets, (action, change.to_status)
         order.status = change.to_status
         order.save()
-        event = _record(
+        event = _event_row(
             order,
             action=action,
             actor=actor,
@@ -241,12 +296,24 @@ def _move(
             data=change.data,
             at=now,
         )
-        # Due times the move set (deadlines.note_due_change) follow as DUE_CHANGED events.
-        for due_change in deadlines.pop_due_changes(order):
-            _record(order, action=Action.DUE_CHANGED, actor=actor, from_status="", to_status="",
-                    data=due_change, at=now)
+        # Due times the move set (deadlines.note_due_change) follow as DUE_CHANGED events,
+        # inserted with the status event in one statement (ids in this order).
+        rows = [event] + [
+            _event_row(order, action=Action.DUE_CHANGED, actor=actor, from_status="", to_status="",
+                       data=due_change, at=now)
+            for due_change in deadlines.pop_due_changes(order)
+        ]
+        _insert_events(rows)
         notify.after_event(event)
     return order
+
+
+def _insert_events(rows: list[OrderEvent]) -> None:
+    if len(rows) == 1 or not transaction.get_connection().features.can_return_rows_from_bulk_insert:
+        for row in rows:
+            row.save(force_insert=True)
+        return
+    OrderEvent.objects.bulk_create(rows)
 
 
 def _clean_text(value: str, *, required: bool, what: str, limit: int = 2000) -> str:
@@ -276,11 +343,18 @@ TIER_ROLE = {
 
 
 def handler_candidates(*, order: Order, tier: int) -> list:
-    """Who may take ``order`` at ``tier``: users for tiers 1, 2, 4; member units for tier 3."""
+    """Who may take ``order`` at ``tier``: users for tiers 1, 2, 4; member units for tier 3.
+
+    The answer depends only on the order's area and the tier: within one sweep batch
+    (``orders.memo``) it is read once per (area, tier)."""
+    area = order.area
+    return list(memo.remembered(("handler_candidates", area.pk, area.path, tier),
+                                lambda: _read_handler_candidates(area=area, tier=tier)))
+
+
+def _read_handler_candidates(*, area: Area, tier: int) -> list:
     if tier == Tier.MEMBER_UNIT:
-        community_code = (
-            order.area.ancestor_codes[AreaLevel.COMMUNITY - 1] if order.area.level >= 2 else None
-        )
+        community_code = area.ancestor_codes[AreaLevel.COMMUNITY - 1] if area.level >= 2 else None
         return list(
             MemberUnit.objects.filter(community__code=community_code, is_active=True).order_by(
                 "name"
@@ -288,8 +362,7 @@ def handler_candidates(*, order: Order, tier: int) -> list:
         )
     role, _level = TIER_ROLE[Tier(tier)]
     ancestor_paths = [
-        "/".join(order.area.ancestor_codes[:i]) + "/"
-        for i in range(1, len(order.area.ancestor_codes) + 1)
+        "/".join(area.ancestor_codes[:i]) + "/" for i in range(1, len(area.ancestor_codes) + 1)
     ]
     posts = (
         Post.objects.filter(role=role, area__path__in=ancestor_paths, user__is_active=True)
@@ -605,7 +678,31 @@ def order_escalate(
     """
     reason = _clean_text(reason, required=True, what="升级理由", limit=500)
     who = Actor.staff(actor) if actor is not None else Actor.system()
+    return _move(
+        order_id=order_id,
+        action=Action.ESCALATE,
+        actor=who,
+        apply=_escalation(reason=reason, handler_user=handler_user, handler_unit=handler_unit),
+        expected_status=expected_status,
+        expected_version=expected_version,
+    )
 
+
+def order_escalate_locked(*, order: Order, reason: str) -> Order:
+    """The deadline sweep's escalation (``order_escalate`` with ``actor=None``) of an order
+    whose row the caller has locked in the current transaction (see ``_move``'s ``locked``)."""
+    reason = _clean_text(reason, required=True, what="升级理由", limit=500)
+    return _move(
+        locked=order,
+        action=Action.ESCALATE,
+        actor=Actor.system(),
+        apply=_escalation(reason=reason, handler_user=None, handler_unit=None),
+    )
+
+
+def _escalation(
+    *, reason: str, handler_user: AbstractBaseUser | None, handler_unit: MemberUnit | None
+) -> Callable[[Order, datetime], _Change]:
     def apply(order: Order, now: datetime) -> _Change:
         current = order.tier or Tier.PROPERTY
         if current >= TOP_TIER:
@@ -628,14 +725,7 @@ def order_escalate(
         _assign(order, tier=new_tier, handler_user=user, handler_unit=unit, now=now)
         return _Change(Status.AWAITING_SIGN, note=reason, data=data)
 
-    return _move(
-        order_id=order_id,
-        action=Action.ESCALATE,
-        actor=who,
-        apply=apply,
-        expected_status=expected_status,
-        expected_version=expected_version,
-    )
+    return apply
 
 
 # --- resolve, rate, close ---------------------------------------------------------
@@ -726,12 +816,17 @@ def order_rate(
 
 def order_close_unrated(*, order_id: int) -> Order:
     """Close an order whose rating window ended with no rating; never counted as satisfied."""
+    return _move(order_id=order_id, action=Action.CLOSE_UNRATED, actor=Actor.system(), apply=_close_unrated)
 
-    def apply(order: Order, now: datetime) -> _Change:
-        order.closed_at = now
-        return _Change(Status.CLOSED, data={"unrated": True})
 
-    return _move(order_id=order_id, action=Action.CLOSE_UNRATED, actor=Actor.system(), apply=apply)
+def order_close_unrated_locked(*, order: Order) -> Order:
+    """``order_close_unrated`` for an order the caller has locked in this transaction."""
+    return _move(locked=order, action=Action.CLOSE_UNRATED, actor=Actor.system(), apply=_close_unrated)
+
+
+def _close_unrated(order: Order, now: datetime) -> _Change:
+    order.closed_at = now
+    return _Change(Status.CLOSED, data={"unrated": True})
 
 
 # --- cancel ---------------------------------------------------------------------
@@ -820,8 +915,10 @@ __all__ = [
     "order_approve_extension",
     "order_cancel",
     "order_close_unrated",
+    "order_close_unrated_locked",
     "order_dispatch",
     "order_escalate",
+    "order_escalate_locked",
     "order_place",
     "order_rate",
     "order_refuse_extension",

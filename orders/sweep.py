@@ -1,9 +1,11 @@
 """The deadline sweep: find what is due in the database and act on it, exactly once.
 
-Beat runs ``orders.sweep`` every ``SIDAN_SWEEP_SECONDS``. Each rule selects due order ids
+Beat runs ``orders.sweep`` every ``SIDAN_SWEEP_SECONDS``. Each rule selects due orders
 through an index, ``SIDAN_SWEEP_BATCH`` at a time, with ``SELECT … FOR UPDATE SKIP LOCKED``
-(PostgreSQL) inside one transaction per batch, and runs its step on each (a savepoint per
-order). A concurrent sweep skips the rows this one holds and takes the next ones; a sweep
+(PostgreSQL) inside one transaction per batch, and runs its step on each locked instance
+(a savepoint per order). The batch select reads the rows with what the steps use
+(category, area, handler), and reference lookups — policies, the calendar, who holds
+which post — are read once per batch (``orders.memo``). A concurrent sweep skips the rows this one holds and takes the next ones; a sweep
 that dies mid-batch rolls the whole batch back and the next sweep finds the same rows due.
 Each step re-checks its condition on the locked row and changes the column that made the
 row due, so nothing is done twice and nothing due is left behind.
@@ -20,7 +22,7 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Q, QuerySet
 
-from orders import clock, deadline_services, outbox
+from orders import clock, deadline_services, memo, outbox, services
 from orders.models import Order, Status
 
 log = logging.getLogger("sidan.sweep")
@@ -32,6 +34,7 @@ HANDLED = [Status.AWAITING_SIGN, Status.IN_PROGRESS, Status.EXTENSION_REQUESTED]
 class Rule:
     name: str
     due: Callable[[datetime], QuerySet]
+    # Takes ``order`` (locked in the current transaction) and ``now``; True when it acted.
     step: Callable[..., bool]
 
 
@@ -56,10 +59,10 @@ def _rating_due(now: datetime) -> QuerySet:
 
 # Sign-for before resolution: an order late on both is escalated once, for the sign-for.
 RULES = [
-    Rule("sign_overdue", _sign_due, deadline_services.sweep_sign_overdue),
-    Rule("resolve_overdue", _resolve_due, deadline_services.sweep_resolve_overdue),
-    Rule("chase", _chase_due, deadline_services.sweep_chase),
-    Rule("rating", _rating_due, deadline_services.sweep_rating_step),
+    Rule("sign_overdue", _sign_due, deadline_services.sign_overdue_locked),
+    Rule("resolve_overdue", _resolve_due, deadline_services.resolve_overdue_locked),
+    Rule("chase", _chase_due, deadline_services.chase_locked),
+    Rule("rating", _rating_due, deadline_services.rating_step_locked),
 ]
 
 
@@ -81,24 +84,25 @@ def run_rule(
     failed: set[int] = set()
     acted = 0
     for _batch in range(max_batches):
-        with transaction.atomic():
-            ids = list(
+        with transaction.atomic(), memo.batch():
+            orders = list(
                 rule.due(now)
                 .exclude(pk__in=failed)
-                .select_for_update(skip_locked=True)
-                .values_list("pk", flat=True)[:batch_size]
+                .select_for_update(skip_locked=True, of=("self",))
+                .select_related(*services.LOCK_RELATED)[:batch_size]
             )
-            for order_id in ids:
+            services.mark_locked(orders)
+            for order in orders:
                 if on_order is not None:
-                    on_order(order_id)  # tests: simulate a worker dying mid-batch
+                    on_order(order.pk)  # tests: simulate a worker dying mid-batch
                 try:
                     with transaction.atomic():
-                        if rule.step(order_id=order_id, now=now):
+                        if rule.step(order=order, now=now):
                             acted += 1
                 except Exception as exc:  # one bad order must not stall the rest (OrderError included)
-                    failed.add(order_id)
-                    log.exception("sweep %s failed on order %s: %s", rule.name, order_id, exc)
-        if len(ids) < batch_size:
+                    failed.add(order.pk)
+                    log.exception("sweep %s failed on order %s: %s", rule.name, order.pk, exc)
+        if len(orders) < batch_size:
             break
     report.acted[rule.name] = report.acted.get(rule.name, 0) + acted
     if failed:
