@@ -211,11 +211,11 @@ def path_variants(route: Route, scene: Scene) -> tuple[list[str], list[str]]:
 
 QUERIES = [
     "",
-    f"page={HUGE_INT}&tier=abc&level=-5&days={HUGE_INT}&community=%00&code=%00LX&token=..%2F&q=%27%22"
-    "&status=evil&grid=%00&overdue=maybe&category=-1&queue=%F0%9F%98%80&micro=x&template=%00&channel=%00",
+    (f"page={HUGE_INT}&tier=abc&level=-5&days={HUGE_INT}&community=%00&code=%00LX&token=..%2F&q=%27%22"
+     "&status=evil&grid=%00&overdue=maybe&category=-1&queue=%F0%9F%98%80&micro=x&template=%00&channel=%00"),
     "%ff%fe=%c3%28&code=%ff&token=%ff%ff&page=%ff&tier=%c0%af&community=%ed%a0%80&q=%ff",
-    "page=-1&tier=4&level=99999999999999999999&days=-3&community=LX02&code=LX02&grid=LX02-G01"
-    "&category=99999999999999999999&loc_community=LX02&loc_grid=" + "x" * 5000,
+    ("page=-1&tier=4&level=99999999999999999999&days=-3&community=LX02&code=LX02&grid=LX02-G01"
+     "&category=99999999999999999999&loc_community=LX02&loc_grid=" + "x" * 5000),
 ]
 
 # --- garbage forms ---------------------------------------------------------------------
@@ -301,7 +301,7 @@ def file_payloads(scene: Scene) -> list[tuple[str, dict]]:
         ("too many photos", base | {"photos": [png(f"p{i}.png") for i in range(5)]}),
         ("empty files", base | {"photos": SimpleUploadedFile("e.png", b""),
                                 "file": SimpleUploadedFile("e.csv", b"")}),
-        ("garbage csv", base | {"file": SimpleUploadedFile("a.csv", "编码,名称\n\x00\xff,;;;\n".encode("utf-8")
+        ("garbage csv", base | {"file": SimpleUploadedFile("a.csv", "编码,名称\n\x00\xff,;;;\n".encode()
                                                             + b"\xff\xfe")}),
     ]
 
