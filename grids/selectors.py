@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from django.db.models import F, Func, OuterRef, QuerySet, Subquery
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from grids.access import access_for, areas_in_scope
-from grids.models import Area, Post
+from grids.models import Area, Post, code_validator
 
 
 def area_subtree(*, area: Area, include_self: bool = True) -> QuerySet[Area]:
@@ -33,7 +34,13 @@ def area_children_with_counts(*, area: Area) -> list[Area]:
 
 
 def area_for_user(*, user, code: str) -> Area:
-    """The area with this code if the user's scope covers it, else 404."""
+    """The area with this code if the user's scope covers it, else 404.
+
+    ``code`` comes from the URL or the query string: anything not shaped like a code is
+    404 before the database sees it (PostgreSQL refuses a NUL byte with an error).
+    """
+    if not code_validator.regex.match(code or ""):
+        raise Http404
     return get_object_or_404(areas_in_scope(user), code=code)
 
 

@@ -171,8 +171,10 @@ def order_detail_for_user(*, user: AbstractBaseUser, order_id: int) -> OrderDeta
 
 def photo_for_user(*, user: AbstractBaseUser, order_id: int, photo_id: int) -> OrderPhoto:
     """A photo of an order the user may see; 404 otherwise (photos are never public)."""
+    # The order id is matched on the order's own primary key: a foreign-key lookup skips
+    # Django's integer-range check, so a URL id past bigint would crash the query.
     return get_object_or_404(
-        OrderPhoto.objects.filter(order__in=orders_for_user(user=user)), pk=photo_id, order_id=order_id
+        OrderPhoto.objects.filter(order__in=orders_for_user(user=user).filter(pk=order_id)), pk=photo_id
     )
 
 

@@ -125,8 +125,10 @@ def _picked_area(request: HttpRequest, form: ResidentOrderForm) -> Area | None:
     """On a re-rendered POST, the area the resident had picked (if the code is real)."""
     if request.method != "POST":
         return None
-    code = (form.data.get("area_code") or form.initial.get("area_code") or "").strip()[:40]
-    return Area.objects.filter(code=code).first() if code else None
+    code = str(form.data.get("area_code") or form.initial.get("area_code") or "").strip()
+    # Unchecked input: only something shaped like a code may reach the database (a NUL byte
+    # would make PostgreSQL refuse the query).
+    return Area.objects.filter(code=code).first() if sel.is_area_code(code) else None
 
 
 @require_GET

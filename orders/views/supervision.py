@@ -121,10 +121,18 @@ def callback_record(request: HttpRequest, task_id: int) -> HttpResponse:
 # --- outbox ---------------------------------------------------------------------------
 
 
+OUTBOX_CHANNELS = ["console", "email", "sms"]
+
+
 @login_required
 def outbox_list(request: HttpRequest) -> HttpResponse:
     _require_role(request, selectors.OUTBOX_ROLES)
-    filters = {key: request.GET.get(key, "").strip() for key in ("status", "channel", "template")}
+    templates = sorted(set(OutboxMessage.objects.values_list("template", flat=True).distinct()))
+    choices = {"status": OutboxStatus.values, "channel": OUTBOX_CHANNELS, "template": templates}
+    # A filter is one of the offered values or nothing: typed-in garbage (a NUL byte breaks
+    # a PostgreSQL query) shows the unfiltered list.
+    filters = {key: value if (value := request.GET.get(key, "").strip()) in allowed else ""
+               for key, allowed in choices.items()}
     qs = selectors.outbox_for_user(user=request.user, **filters)
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     context = {
@@ -132,8 +140,8 @@ def outbox_list(request: HttpRequest) -> HttpResponse:
         "rows": [selectors.outbox_row(m) for m in page.object_list],
         "filters": filters,
         "statuses": OutboxStatus.choices,
-        "channels": ["console", "email", "sms"],
-        "templates": sorted(set(OutboxMessage.objects.values_list("template", flat=True).distinct())),
+        "channels": OUTBOX_CHANNELS,
+        "templates": templates,
         "show_codes": selectors.show_otp_codes(),
     }
     return render(request, "orders/deadlines/outbox.html", context)

@@ -34,12 +34,12 @@ print(json.dumps({
 """
 
 
-def run_settings(tmp_path: Path, **environ: str) -> subprocess.CompletedProcess:
+def run_settings(tmp_path: Path, *, code: str = PRINT_SETTINGS, **environ: str) -> subprocess.CompletedProcess:
     env = {k: v for k, v in os.environ.items() if k not in SETTINGS_VARS and not k.startswith("DJANGO_SETTINGS")}
     # A private var dir, and no .env file can leak in because read_env never overwrites.
     env.update({"SIDAN_VAR_DIR": str(tmp_path / "var"), **environ})
     return subprocess.run(
-        [sys.executable, "-c", PRINT_SETTINGS], cwd=REPO, env=env, capture_output=True, text=True, timeout=60
+        [sys.executable, "-c", code], cwd=REPO, env=env, capture_output=True, text=True, timeout=60
     )
 
 
