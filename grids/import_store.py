@@ -7,12 +7,15 @@ finds the bytes again; the confirm step re-validates them from scratch.
 
 from __future__ import annotations
 
+import re
 import secrets
 from dataclasses import dataclass
 
 from django.core.cache import cache
 
 TTL_SECONDS = 30 * 60
+# What ``secrets.token_urlsafe(24)`` gives; anything else was never issued.
+TOKEN_SHAPE = re.compile(r"^[A-Za-z0-9_-]{32}$")
 
 
 @dataclass(frozen=True)
@@ -34,7 +37,7 @@ def upload_store(*, user_id: int, filename: str, content: bytes) -> str:
 
 
 def upload_load(*, user_id: int, token: str) -> StoredUpload | None:
-    if not token or len(token) > 64:
+    if not TOKEN_SHAPE.match(token or ""):
         return None
     data = cache.get(_key(user_id=user_id, token=token))
     if not isinstance(data, dict):
@@ -43,4 +46,6 @@ def upload_load(*, user_id: int, token: str) -> StoredUpload | None:
 
 
 def upload_discard(*, user_id: int, token: str) -> None:
+    if not TOKEN_SHAPE.match(token or ""):
+        return
     cache.delete(_key(user_id=user_id, token=token))
