@@ -15,3 +15,16 @@ env = environ.Env()
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
 VAR_DIR = Path(env.str("SIDAN_VAR_DIR", default=str(BASE_DIR / "var")))
+
+
+def filesystem_broker_options(folder: Path) -> dict:
+    """Kombu's file transport under ``folder`` (created): the embedded default broker."""
+    for sub in ("out", "processed", "control"):
+        (folder / sub).mkdir(parents=True, exist_ok=True)
+    return {
+        "data_folder_in": str(folder / "out"),
+        "data_folder_out": str(folder / "out"),
+        "processed_folder": str(folder / "processed"),
+        "control_folder": str(folder / "control"),
+        "store_processed": False,
+    }

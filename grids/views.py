@@ -62,13 +62,20 @@ def area_import(request: HttpRequest) -> HttpResponse:
     return render(request, "grids/area_import.html", {"form": form})
 
 
+def _stored_upload(request: HttpRequest, token: str) -> import_store.StoredUpload | None:
+    """The user's uploaded file for ``token``, or None with a message to upload again."""
+    stored = import_store.upload_load(user_id=request.user.pk, token=token)
+    if stored is None:
+        messages.error(request, _("导入文件已过期或不存在，请重新上传。"))
+    return stored
+
+
 @login_required
 def area_import_preview(request: HttpRequest) -> HttpResponse:
     _require_importer(request)
     token = request.GET.get("token", "")
-    stored = import_store.upload_load(user_id=request.user.pk, token=token)
+    stored = _stored_upload(request, token)
     if stored is None:
-        messages.error(request, _("导入文件已过期或不存在，请重新上传。"))
         return redirect("grids:area_import")
     plan = plan_area_import(content=stored.content, filename=stored.filename, user=request.user)
     context = {
@@ -88,9 +95,8 @@ def area_import_preview(request: HttpRequest) -> HttpResponse:
 def area_import_confirm(request: HttpRequest) -> HttpResponse:
     _require_importer(request)
     token = request.POST.get("token", "")
-    stored = import_store.upload_load(user_id=request.user.pk, token=token)
+    stored = _stored_upload(request, token)
     if stored is None:
-        messages.error(request, _("导入文件已过期或不存在，请重新上传。"))
         return redirect("grids:area_import")
     try:
         result = services.area_import(user=request.user, content=stored.content, filename=stored.filename)

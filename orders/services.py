@@ -14,7 +14,7 @@ import secrets
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, TypedDict, Unpack
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.files.uploadedfile import UploadedFile
@@ -53,6 +53,13 @@ from parties.models import MemberUnit
 RESIDENT = "resident"
 SYSTEM = "system"
 MAX_PHOTOS = 3
+
+
+class Seen(TypedDict, total=False):
+    """What the user saw when they acted (see ``_move``); every move service takes it."""
+
+    expected_status: str | None
+    expected_version: int | None
 
 
 @dataclass
@@ -153,7 +160,11 @@ def _describe_last(order: Order) -> str:
 
 def _refuse(order: Order, action: str) -> OrderError:
     happened = _describe_last(order)
-    values = {"action": Action(action).label, "status": order.get_status_display(), "happened": happened}
+    values = {
+        "action": Action(action).label,
+        "status": order.get_status_display(),
+        "happened": happened,
+    }
     if happened:
         message = _("无法%(action)s：该工单现在是「%(status)s」。%(happened)s。") % values
     else:
@@ -188,19 +199,9 @@ def _is_repeat(
     return same_actor and (same is None or same(order))
 
 
-def _record(
-    order: Order,
-    *,
-    action: str,
-    actor: Actor,
-    from_status: str,
-    to_status: str,
-    note: str = "",
-    data: dict | None = None,
-    at: datetime | None = None,
-) -> OrderEvent:
-    event = _event_row(order, action=action, actor=actor, from_status=from_status,
-                       to_status=to_status, note=note, data=data, at=at)
+def _record(order: Order, **fields: Any) -> OrderEvent:
+    """Write one event now; ``fields`` as for ``_event_row``."""
+    event = _event_row(order, **fields)
     event.save(force_insert=True)
     return event
 
@@ -299,8 +300,15 @@ def _move(
         # Due times the move set (deadlines.note_due_change) follow as DUE_CHANGED events,
         # inserted with the status event in one statement (ids in this order).
         rows = [event] + [
-            _event_row(order, action=Action.DUE_CHANGED, actor=actor, from_status="", to_status="",
-                       data=due_change, at=now)
+            _event_row(
+                order,
+                action=Action.DUE_CHANGED,
+                actor=actor,
+                from_status="",
+                to_status="",
+                data=due_change,
+                at=now,
+            )
             for due_change in deadlines.pop_due_changes(order)
         ]
         _insert_events(rows)
@@ -314,6 +322,18 @@ def _insert_events(rows: list[OrderEvent]) -> None:
             row.save(force_insert=True)
         return
     OrderEvent.objects.bulk_create(rows)
+
+
+def _by_staff(
+    action: str,
+    *,
+    order_id: int,
+    actor: AbstractBaseUser,
+    apply: Callable[[Order, datetime], _Change],
+    seen: Seen,
+) -> Order:
+    """A move made by a staff user from a page (carrying what that page showed)."""
+    return _move(order_id=order_id, action=action, actor=Actor.staff(actor), apply=apply, **seen)
 
 
 def _clean_text(value: str, *, required: bool, what: str, limit: int = 2000) -> str:
@@ -348,8 +368,12 @@ def handler_candidates(*, order: Order, tier: int) -> list:
     The answer depends only on the order's area and the tier: within one sweep batch
     (``orders.memo``) it is read once per (area, tier)."""
     area = order.area
-    return list(memo.remembered(("handler_candidates", area.pk, area.path, tier),
-                                lambda: _read_handler_candidates(area=area, tier=tier)))
+    return list(
+        memo.remembered(
+            ("handler_candidates", area.pk, area.path, tier),
+            lambda: _read_handler_candidates(area=area, tier=tier),
+        )
+    )
 
 
 def _read_handler_candidates(*, area: Area, tier: int) -> list:
@@ -514,8 +538,7 @@ def order_dispatch(
     handler_user: AbstractBaseUser | None = None,
     handler_unit: MemberUnit | None = None,
     note: str = "",
-    expected_status: str | None = None,
-    expected_version: int | None = None,
+    **seen: Unpack[Seen],
 ) -> Order:
     def apply(order: Order, now: datetime) -> _Change:
         _check_handler(order, tier, handler_user, handler_unit)
@@ -534,34 +557,31 @@ def order_dispatch(
         action=Action.DISPATCH,
         actor=Actor.staff(actor),
         apply=apply,
-        expected_status=expected_status,
-        expected_version=expected_version,
+        **seen,
         same=same,
     )
 
 
 def order_sign(
-    *, order_id: int, actor: AbstractBaseUser, expected_status: str | None = None,
-    expected_version: int | None = None,
+    *,
+    order_id: int,
+    actor: AbstractBaseUser,
+    **seen: Unpack[Seen],
 ) -> Order:
     def apply(order: Order, now: datetime) -> _Change:
         order.signed_at = now
         order.sign_due_at = None
         return _Change(Status.IN_PROGRESS)
 
-    return _move(
-        order_id=order_id,
-        action=Action.SIGN,
-        actor=Actor.staff(actor),
-        apply=apply,
-        expected_status=expected_status,
-        expected_version=expected_version,
-    )
+    return _by_staff(Action.SIGN, order_id=order_id, actor=actor, apply=apply, seen=seen)
 
 
 def order_return(
-    *, order_id: int, actor: AbstractBaseUser, reason: str, expected_status: str | None = None,
-    expected_version: int | None = None,
+    *,
+    order_id: int,
+    actor: AbstractBaseUser,
+    reason: str,
+    **seen: Unpack[Seen],
 ) -> Order:
     reason = _clean_text(reason, required=True, what="退单理由", limit=500)
 
@@ -571,14 +591,7 @@ def order_return(
         _to_queue(order, QueueReason.RETURNED)
         return _Change(Status.AWAITING_DISPATCH, note=reason, data=data)
 
-    return _move(
-        order_id=order_id,
-        action=Action.RETURN,
-        actor=Actor.staff(actor),
-        apply=apply,
-        expected_status=expected_status,
-        expected_version=expected_version,
-    )
+    return _by_staff(Action.RETURN, order_id=order_id, actor=actor, apply=apply, seen=seen)
 
 
 # --- extensions ---------------------------------------------------------------
@@ -590,8 +603,7 @@ def order_request_extension(
     actor: AbstractBaseUser,
     until: datetime,
     reason: str,
-    expected_status: str | None = None,
-    expected_version: int | None = None,
+    **seen: Unpack[Seen],
 ) -> Order:
     reason = _clean_text(reason, required=True, what="延期理由", limit=500)
 
@@ -602,19 +614,17 @@ def order_request_extension(
         order.extension_reason = reason
         return _Change(Status.EXTENSION_REQUESTED, note=reason, data={"until": until.isoformat()})
 
-    return _move(
-        order_id=order_id,
-        action=Action.REQUEST_EXTENSION,
-        actor=Actor.staff(actor),
-        apply=apply,
-        expected_status=expected_status,
-        expected_version=expected_version,
+    return _by_staff(
+        Action.REQUEST_EXTENSION, order_id=order_id, actor=actor, apply=apply, seen=seen
     )
 
 
 def order_approve_extension(
-    *, order_id: int, actor: AbstractBaseUser, note: str = "", expected_status: str | None = None,
-    expected_version: int | None = None,
+    *,
+    order_id: int,
+    actor: AbstractBaseUser,
+    note: str = "",
+    **seen: Unpack[Seen],
 ) -> Order:
     def apply(order: Order, now: datetime) -> _Change:
         old = order.resolve_due_at
@@ -628,19 +638,17 @@ def order_approve_extension(
             Status.IN_PROGRESS, note=_clean_text(note, required=False, what="备注"), data=data
         )
 
-    return _move(
-        order_id=order_id,
-        action=Action.APPROVE_EXTENSION,
-        actor=Actor.staff(actor),
-        apply=apply,
-        expected_status=expected_status,
-        expected_version=expected_version,
+    return _by_staff(
+        Action.APPROVE_EXTENSION, order_id=order_id, actor=actor, apply=apply, seen=seen
     )
 
 
 def order_refuse_extension(
-    *, order_id: int, actor: AbstractBaseUser, note: str, expected_status: str | None = None,
-    expected_version: int | None = None,
+    *,
+    order_id: int,
+    actor: AbstractBaseUser,
+    note: str,
+    **seen: Unpack[Seen],
 ) -> Order:
     note = _clean_text(note, required=True, what="驳回理由", limit=500)
 
@@ -648,13 +656,8 @@ def order_refuse_extension(
         order.extension_requested_until = None
         return _Change(Status.IN_PROGRESS, note=note)
 
-    return _move(
-        order_id=order_id,
-        action=Action.REFUSE_EXTENSION,
-        actor=Actor.staff(actor),
-        apply=apply,
-        expected_status=expected_status,
-        expected_version=expected_version,
+    return _by_staff(
+        Action.REFUSE_EXTENSION, order_id=order_id, actor=actor, apply=apply, seen=seen
     )
 
 
@@ -668,8 +671,7 @@ def order_escalate(
     reason: str,
     handler_user: AbstractBaseUser | None = None,
     handler_unit: MemberUnit | None = None,
-    expected_status: str | None = None,
-    expected_version: int | None = None,
+    **seen: Unpack[Seen],
 ) -> Order:
     """Move the order one tier up. ``actor=None`` is the deadline sweep.
 
@@ -683,8 +685,7 @@ def order_escalate(
         action=Action.ESCALATE,
         actor=who,
         apply=_escalation(reason=reason, handler_user=handler_user, handler_unit=handler_unit),
-        expected_status=expected_status,
-        expected_version=expected_version,
+        **seen,
     )
 
 
@@ -737,8 +738,7 @@ def order_resolve(
     actor: AbstractBaseUser,
     result_note: str,
     photos: Iterable[UploadedFile] = (),
-    expected_status: str | None = None,
-    expected_version: int | None = None,
+    **seen: Unpack[Seen],
 ) -> Order:
     result_note = _clean_text(result_note, required=True, what="办理结果")
     photos = list(photos)
@@ -754,14 +754,7 @@ def order_resolve(
             OrderPhoto.objects.create(order=order, kind=PhotoKind.RESULT, image=photo)
         return _Change(Status.AWAITING_RATING, note=result_note)
 
-    return _move(
-        order_id=order_id,
-        action=Action.RESOLVE,
-        actor=Actor.staff(actor),
-        apply=apply,
-        expected_status=expected_status,
-        expected_version=expected_version,
-    )
+    return _by_staff(Action.RESOLVE, order_id=order_id, actor=actor, apply=apply, seen=seen)
 
 
 def order_rate(
@@ -770,8 +763,7 @@ def order_rate(
     rating: str,
     comment: str = "",
     actor: AbstractBaseUser | None = None,
-    expected_status: str | None = None,
-    expected_version: int | None = None,
+    **seen: Unpack[Seen],
 ) -> Order:
     """The resident rates the result (``actor=None``), or staff record it from a callback.
 
@@ -808,20 +800,23 @@ def order_rate(
         actor=who,
         apply=apply,
         authorise=authorise,
-        expected_status=expected_status,
-        expected_version=expected_version,
+        **seen,
         same=lambda order: order.rating == rating,
     )
 
 
 def order_close_unrated(*, order_id: int) -> Order:
     """Close an order whose rating window ended with no rating; never counted as satisfied."""
-    return _move(order_id=order_id, action=Action.CLOSE_UNRATED, actor=Actor.system(), apply=_close_unrated)
+    return _move(
+        order_id=order_id, action=Action.CLOSE_UNRATED, actor=Actor.system(), apply=_close_unrated
+    )
 
 
 def order_close_unrated_locked(*, order: Order) -> Order:
     """``order_close_unrated`` for an order the caller has locked in this transaction."""
-    return _move(locked=order, action=Action.CLOSE_UNRATED, actor=Actor.system(), apply=_close_unrated)
+    return _move(
+        locked=order, action=Action.CLOSE_UNRATED, actor=Actor.system(), apply=_close_unrated
+    )
 
 
 def _close_unrated(order: Order, now: datetime) -> _Change:
@@ -839,8 +834,7 @@ def order_cancel(
     note: str = "",
     actor: AbstractBaseUser | None = None,
     duplicate_of: Order | None = None,
-    expected_status: str | None = None,
-    expected_version: int | None = None,
+    **seen: Unpack[Seen],
 ) -> Order:
     """The resident cancels before sign-for (``actor=None``); staff cancel a duplicate or invalid order."""
     who = Actor.staff(actor) if actor is not None else Actor.resident()
@@ -881,8 +875,7 @@ def order_cancel(
         actor=who,
         apply=apply,
         authorise=authorise,
-        expected_status=expected_status,
-        expected_version=expected_version,
+        **seen,
     )
 
 

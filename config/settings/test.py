@@ -5,6 +5,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
+from config.env import filesystem_broker_options
 from config.settings.base import *  # noqa: F401,F403
 from config.settings.base import CELERY_BROKER_URL, DATABASES, STATIC_ROOT
 
@@ -26,12 +27,4 @@ if CELERY_BROKER_URL == "filesystem://":
     # Messages a test publishes must never reach a worker of `make run` on var/.
     _broker_dir = Path(tempfile.mkdtemp(prefix="sidan-test-broker-"))
     atexit.register(shutil.rmtree, _broker_dir, ignore_errors=True)
-    for _sub in ("out", "processed", "control"):
-        (_broker_dir / _sub).mkdir()
-    CELERY_BROKER_TRANSPORT_OPTIONS = {
-        "data_folder_in": str(_broker_dir / "out"),
-        "data_folder_out": str(_broker_dir / "out"),
-        "processed_folder": str(_broker_dir / "processed"),
-        "control_folder": str(_broker_dir / "control"),
-        "store_processed": False,
-    }
+    CELERY_BROKER_TRANSPORT_OPTIONS = filesystem_broker_options(_broker_dir)
