@@ -35,6 +35,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Status(models.TextChoices):
@@ -114,10 +115,11 @@ TOP_TIER = Tier.STREET
 class QueueReason(models.TextChoices):
     """Why an order sits in the dispatch queue."""
 
-    NEW = "new", _("新单")
-    RETURNED = "returned", _("退单")
-    ESCALATED = "escalated", _("升级")
-    REDO = "redo", _("重办")
+    # A context of their own: "退单" names the queue here ("Returned") and the move in Action.
+    NEW = "new", pgettext_lazy("dispatch queue", "新单")
+    RETURNED = "returned", pgettext_lazy("dispatch queue", "退单")
+    ESCALATED = "escalated", pgettext_lazy("dispatch queue", "升级")
+    REDO = "redo", pgettext_lazy("dispatch queue", "重办")
 
 
 def allowed_actions(status: str) -> list[str]:

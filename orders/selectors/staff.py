@@ -27,16 +27,10 @@ BOARD_PAGE_SIZE = 25
 
 # The board's tabs: the four dispatch queues, then every open order, then everything.
 QUEUES: dict[str, tuple[Any, Q]] = {
-    QueueReason.NEW: (_("新单"), Q(status=Status.AWAITING_DISPATCH, queue_reason=QueueReason.NEW)),
-    QueueReason.RETURNED: (
-        _("退单"),
-        Q(status=Status.AWAITING_DISPATCH, queue_reason=QueueReason.RETURNED),
-    ),
-    QueueReason.ESCALATED: (
-        _("升级"),
-        Q(status=Status.AWAITING_DISPATCH, queue_reason=QueueReason.ESCALATED),
-    ),
-    QueueReason.REDO: (_("重办"), Q(status=Status.AWAITING_DISPATCH, queue_reason=QueueReason.REDO)),
+    **{
+        reason.value: (reason.label, Q(status=Status.AWAITING_DISPATCH, queue_reason=reason))
+        for reason in QueueReason
+    },
     "open": (_("全部在办"), Q(status__in=OPEN_STATUSES)),
     "all": (_("全部"), Q()),
 }

@@ -101,7 +101,10 @@ def test_compiled_catalogue_matches_the_po():
         mo = gettext.GNUTranslations(fh)
     catalog = mo._catalog  # {msgid: msgstr} and {(msgid, n): msgstr} for plural forms
     mo_msgids = {key[0] if isinstance(key, tuple) else key for key in catalog} - {""}
-    po_msgids = {e["msgid"] for e in catalogue_msgids()}
+    # gettext keys an entry with a context as "context\x04msgid".
+    po_msgids = {
+        (e["msgctxt"] + "\x04" + e["msgid"]) if "msgctxt" in e else e["msgid"] for e in catalogue_msgids()
+    }
     assert len(mo_msgids) == len(po_msgids)
     assert mo_msgids == po_msgids, "django.mo is stale: run manage.py compilemessages -l en"
     assert all(catalog.values())

@@ -36,3 +36,14 @@ def test_a_refused_move_reads_well_in_english(world):
         services.order_dispatch(order_id=order.pk, actor=world.street_official, tier=Tier.GRID,
                                 handler_user=world.grid_leader)
     assert "。" not in refused.value.message and "无法" not in refused.value.message
+
+
+def test_queue_names_differ_from_the_moves_in_english():
+    from django.utils import translation
+
+    from orders.lifecycle import Action, QueueReason
+
+    with translation.override("en"):
+        assert str(QueueReason.RETURNED.label) == "Returned"
+        assert str(QueueReason.ESCALATED.label) == "Escalated"
+        assert str(Action.RETURN.label) != str(QueueReason.RETURNED.label)
