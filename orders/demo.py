@@ -259,6 +259,9 @@ class _OrderBuilder:
         # Residents place orders in the daytime (Asia/Shanghai), not at 3 a.m.
         local = timezone.localtime(self.real_now - timedelta(days=days_back))
         placed = local.replace(hour=rng.randint(7, 20), minute=rng.randint(0, 59))
+        if placed > self.real_now - timedelta(hours=12):
+            # Leave the order's later steps room to happen before now.
+            placed -= timedelta(days=1)
         self._at(placed)
         staff_channel = rng.random() < 0.35
         dispatcher = None
