@@ -44,7 +44,7 @@ def qr_png(*, data: str, scale: int = 8) -> bytes:
 def qr_svg(*, data: str, scale: int = 4) -> str:
     """An inline ``<svg>`` element (no XML declaration), safe to mark safe: segno escapes nothing
     user-controlled into it besides the encoded modules."""
-    return _qr(data).svg_inline(scale=scale, border=2, omitsize=False)
+    return _qr(data).svg_inline(scale=scale, border=2, omitsize=True)
 
 
 @lru_cache(maxsize=1)
