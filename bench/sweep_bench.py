@@ -33,7 +33,9 @@ PREFIX = "BENCH"
 def ensure_database() -> None:
     url = os.environ.get("DATABASE_URL", "")
     if not url.startswith(("postgres://", "postgresql://")):
-        sys.exit("Set DATABASE_URL to a PostgreSQL database, e.g. postgres://postgres@127.0.0.1:5432/sidan_bench")
+        sys.exit(
+            "Set DATABASE_URL to a PostgreSQL database, e.g. postgres://postgres@127.0.0.1:5432/sidan_bench"
+        )
     import psycopg
 
     parsed = urlparse(url)
@@ -68,26 +70,69 @@ def world():
     street = Area.objects.filter(code=PREFIX).first()
     if street is None:
         street = area_create(code=PREFIX, name="基准街道", level=AreaLevel.STREET, parent=None)
-        community = area_create(code=f"{PREFIX}01", name="基准社区", level=AreaLevel.COMMUNITY, parent=street)
-        grid = area_create(code=f"{PREFIX}01-G01", name="网格", level=AreaLevel.GRID, parent=community)
-        compound = area_create(code=f"{PREFIX}01-G01-C01", name="小区", level=AreaLevel.COMPOUND, parent=grid)
-        area_create(code=f"{PREFIX}01-G01-C01-M001", name="微网格", level=AreaLevel.MICROGRID, parent=compound)
-        for username, role, area in [("bench_pm", PostRole.PROPERTY_MANAGER, compound),
-                                     ("bench_grid", PostRole.GRID_LEADER, grid),
-                                     ("bench_dispatcher", PostRole.COMMUNITY_DISPATCHER, community),
-                                     ("bench_street", PostRole.STREET_OFFICIAL, street)]:
+        community = area_create(
+            code=f"{PREFIX}01", name="基准社区", level=AreaLevel.COMMUNITY, parent=street
+        )
+        grid = area_create(
+            code=f"{PREFIX}01-G01", name="网格", level=AreaLevel.GRID, parent=community
+        )
+        compound = area_create(
+            code=f"{PREFIX}01-G01-C01", name="小区", level=AreaLevel.COMPOUND, parent=grid
+        )
+        area_create(
+            code=f"{PREFIX}01-G01-C01-M001",
+            name="微网格",
+            level=AreaLevel.MICROGRID,
+            parent=compound,
+        )
+        for username, role, area in [
+            ("bench_pm", PostRole.PROPERTY_MANAGER, compound),
+            ("bench_grid", PostRole.GRID_LEADER, grid),
+            ("bench_dispatcher", PostRole.COMMUNITY_DISPATCHER, community),
+            ("bench_street", PostRole.STREET_OFFICIAL, street),
+        ]:
             user = User.objects.create_user(username=username, password=secrets.token_hex(8))
             Post.objects.create(user=user, role=role, area=area)
-    return (Area.objects.get(code=f"{PREFIX}01-G01-C01-M001"), User.objects.get(username="bench_pm"),
-            Category.objects.get(code="facility"))
+    return (
+        Area.objects.get(code=f"{PREFIX}01-G01-C01-M001"),
+        User.objects.get(username="bench_pm"),
+        Category.objects.get(code="facility"),
+    )
 
 
 COLUMNS = [
-    "reference", "tracking_token", "category_id", "nature", "urgency", "channel", "area_id", "description",
-    "resident_phone", "resident_name", "status", "queue_reason", "tier", "handler_user_id", "redo_count",
-    "escalation_count", "return_count", "result_note", "rating", "rating_comment", "cancel_reason",
-    "extension_reason", "sign_due_at", "resolve_due_at", "chase_due_at", "rating_stage", "placed_at",
-    "dispatched_at", "signed_at", "resolved_at", "closed_at", "updated_at",
+    "reference",
+    "tracking_token",
+    "category_id",
+    "nature",
+    "urgency",
+    "channel",
+    "area_id",
+    "description",
+    "resident_phone",
+    "resident_name",
+    "status",
+    "queue_reason",
+    "tier",
+    "handler_user_id",
+    "redo_count",
+    "escalation_count",
+    "return_count",
+    "result_note",
+    "rating",
+    "rating_comment",
+    "cancel_reason",
+    "extension_reason",
+    "sign_due_at",
+    "resolve_due_at",
+    "chase_due_at",
+    "rating_stage",
+    "placed_at",
+    "dispatched_at",
+    "signed_at",
+    "resolved_at",
+    "closed_at",
+    "updated_at",
 ]
 
 
@@ -106,43 +151,135 @@ def load(area, pm, category) -> None:
         ) as copy:
             for i in range(TOTAL):
                 placed = now - timedelta(minutes=1 + (i * 7) % (730 * 24 * 60))
-                common = [f"{PREFIX}-{i:08d}", f"bench{i:010d}{secrets.token_hex(4)}", category.pk, "help",
-                          "normal", "qr", area.pk, "基准工单", "13800138000", "", ]
+                common = [
+                    f"{PREFIX}-{i:08d}",
+                    f"bench{i:010d}{secrets.token_hex(4)}",
+                    category.pk,
+                    "help",
+                    "normal",
+                    "qr",
+                    area.pk,
+                    "基准工单",
+                    "13800138000",
+                    "",
+                ]
                 if i < closed:
-                    row = common + [Status.CLOSED, "", Tier.PROPERTY, pm.pk, 0, 0, 0, "已办结", "satisfied", "",
-                                    "", "", None, placed + timedelta(days=7), None, 3, placed,
-                                    placed, placed + timedelta(hours=1), placed + timedelta(days=2),
-                                    placed + timedelta(days=3), placed + timedelta(days=3)]
+                    row = common + [
+                        Status.CLOSED,
+                        "",
+                        Tier.PROPERTY,
+                        pm.pk,
+                        0,
+                        0,
+                        0,
+                        "已办结",
+                        "satisfied",
+                        "",
+                        "",
+                        "",
+                        None,
+                        placed + timedelta(days=7),
+                        None,
+                        3,
+                        placed,
+                        placed,
+                        placed + timedelta(hours=1),
+                        placed + timedelta(days=2),
+                        placed + timedelta(days=3),
+                        placed + timedelta(days=3),
+                    ]
                 elif i < closed + OPEN_NOT_DUE:
-                    row = common + [Status.IN_PROGRESS, "", Tier.PROPERTY, pm.pk, 0, 0, 0, "", "", "", "", "",
-                                    None, now + timedelta(days=5), now + timedelta(days=3), 0, now, now, now,
-                                    None, None, now]
+                    row = common + [
+                        Status.IN_PROGRESS,
+                        "",
+                        Tier.PROPERTY,
+                        pm.pk,
+                        0,
+                        0,
+                        0,
+                        "",
+                        "",
+                        "",
+                        "",
+                        "",
+                        None,
+                        now + timedelta(days=5),
+                        now + timedelta(days=3),
+                        0,
+                        now,
+                        now,
+                        now,
+                        None,
+                        None,
+                        now,
+                    ]
                 else:
-                    row = common + [Status.AWAITING_SIGN, "", Tier.PROPERTY, pm.pk, 0, 0, 0, "", "", "", "", "",
-                                    now - timedelta(minutes=5), now + timedelta(days=6), now + timedelta(days=4),
-                                    0, now - timedelta(days=1), now - timedelta(days=1), None, None, None, now]
+                    row = common + [
+                        Status.AWAITING_SIGN,
+                        "",
+                        Tier.PROPERTY,
+                        pm.pk,
+                        0,
+                        0,
+                        0,
+                        "",
+                        "",
+                        "",
+                        "",
+                        "",
+                        now - timedelta(minutes=5),
+                        now + timedelta(days=6),
+                        now + timedelta(days=4),
+                        0,
+                        now - timedelta(days=1),
+                        now - timedelta(days=1),
+                        None,
+                        None,
+                        None,
+                        now,
+                    ]
                 copy.write_row(row)
         cursor.execute("ANALYZE orders_order")
     print(f"loaded {TOTAL:,} orders in {time.monotonic() - started:.1f}s")
 
 
 def due_ids() -> list[int]:
-    return list(Order.objects.filter(reference__startswith=PREFIX + "-", status__in=[
-        Status.AWAITING_SIGN, Status.AWAITING_DISPATCH]).values_list("pk", flat=True)
-        .union(Order.objects.filter(reference__startswith=PREFIX + "-", tier=Tier.GRID).values_list("pk", flat=True)))
+    return list(
+        Order.objects.filter(
+            reference__startswith=PREFIX + "-",
+            status__in=[Status.AWAITING_SIGN, Status.AWAITING_DISPATCH],
+        )
+        .values_list("pk", flat=True)
+        .union(
+            Order.objects.filter(reference__startswith=PREFIX + "-", tier=Tier.GRID).values_list(
+                "pk", flat=True
+            )
+        )
+    )
 
 
 def reset(pm, *, due: int) -> None:
     """Put the sign-for set back: ``due`` of them late, the rest not yet due."""
     now = timezone.now()
-    ids = sorted(Order.objects.filter(reference__gte=f"{PREFIX}-{TOTAL - DUE:08d}",
-                                      reference__startswith=PREFIX + "-").values_list("pk", flat=True))
+    ids = sorted(
+        Order.objects.filter(
+            reference__gte=f"{PREFIX}-{TOTAL - DUE:08d}", reference__startswith=PREFIX + "-"
+        ).values_list("pk", flat=True)
+    )
     OrderEvent.objects.filter(order_id__in=ids).delete()
     OutboxMessage.objects.filter(order_id__in=ids).delete()
     Order.objects.filter(pk__in=ids).update(
-        status=Status.AWAITING_SIGN, tier=Tier.PROPERTY, handler_user_id=pm.pk, handler_unit_id=None,
-        queue_reason="", escalation_count=0, sign_due_at=now + timedelta(days=1),
-        resolve_due_at=now + timedelta(days=6), chase_due_at=now + timedelta(days=4), overdue_at=None)
+        status=Status.AWAITING_SIGN,
+        tier=Tier.PROPERTY,
+        handler_user_id=pm.pk,
+        handler_unit_id=None,
+        queue_reason="",
+        escalation_count=0,
+        sign_due_at=now + timedelta(days=1),
+        resolve_due_at=now + timedelta(days=6),
+        chase_due_at=now + timedelta(days=4),
+        overdue_at=None,
+    )
     Order.objects.filter(pk__in=ids[:due]).update(sign_due_at=now - timedelta(minutes=5))
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE orders_order")
@@ -157,7 +294,9 @@ def explain_rules() -> None:
         ms = (time.monotonic() - started) * 1000
         plan = qs.explain(analyze=True)
         scan = [line.strip() for line in plan.splitlines() if "Scan" in line]
-        print(f"  {rule.name:16s} first batch {found:4d} ids in {ms:7.2f} ms  plan: {scan[0] if scan else plan}")
+        print(
+            f"  {rule.name:16s} first batch {found:4d} ids in {ms:7.2f} ms  plan: {scan[0] if scan else plan}"
+        )
 
 
 def timed_sweep(label: str) -> float:

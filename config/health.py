@@ -47,7 +47,9 @@ def check_broker() -> tuple[bool, str]:
             },
         ) as conn:
             # No retry loop: one refused or timed-out connect is the answer.
-            conn.ensure_connection(max_retries=1, interval_start=0, interval_step=0, timeout=BROKER_CHECK_TIMEOUT)
+            conn.ensure_connection(
+                max_retries=1, interval_start=0, interval_step=0, timeout=BROKER_CHECK_TIMEOUT
+            )
             transport = conn.transport_cls
         return True, str(transport)
     except Exception as exc:
@@ -70,8 +72,15 @@ def check_worker() -> tuple[bool, str]:
 @never_cache
 def healthz(request: HttpRequest) -> JsonResponse:
     checks = {}
-    for name, check in (("database", check_database), ("broker", check_broker), ("worker", check_worker)):
+    for name, check in (
+        ("database", check_database),
+        ("broker", check_broker),
+        ("worker", check_worker),
+    ):
         ok, detail = check()
         checks[name] = {"ok": ok, "detail": detail}
     healthy = all(c["ok"] for c in checks.values())
-    return JsonResponse({"status": "ok" if healthy else "unavailable", "checks": checks}, status=200 if healthy else 503)
+    return JsonResponse(
+        {"status": "ok" if healthy else "unavailable", "checks": checks},
+        status=200 if healthy else 503,
+    )

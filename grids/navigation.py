@@ -42,8 +42,12 @@ NAV_ENTRIES: list[NavEntry] = [
     NavEntry("grids:area_tree", _("区域网格"), ALL_ROLES),
     NavEntry("grids:area_import", _("导入区域"), (PostRole.STREET_OFFICIAL,)),
     NavEntry("orders:supervision", _("督办"), (PostRole.STREET_OFFICIAL,)),
-    NavEntry("orders:callbacks", _("回访"), (PostRole.COMMUNITY_DISPATCHER, PostRole.STREET_OFFICIAL)),
-    NavEntry("orders:outbox", _("消息发件箱"), (PostRole.COMMUNITY_DISPATCHER, PostRole.STREET_OFFICIAL)),
+    NavEntry(
+        "orders:callbacks", _("回访"), (PostRole.COMMUNITY_DISPATCHER, PostRole.STREET_OFFICIAL)
+    ),
+    NavEntry(
+        "orders:outbox", _("消息发件箱"), (PostRole.COMMUNITY_DISPATCHER, PostRole.STREET_OFFICIAL)
+    ),
 ]
 
 

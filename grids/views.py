@@ -57,7 +57,9 @@ def area_import(request: HttpRequest) -> HttpResponse:
     form = AreaImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        token = import_store.upload_store(user_id=request.user.pk, filename=upload.name, content=upload.read())
+        token = import_store.upload_store(
+            user_id=request.user.pk, filename=upload.name, content=upload.read()
+        )
         return redirect(f"{reverse('grids:area_import_preview')}?token={token}")
     return render(request, "grids/area_import.html", {"form": form})
 
@@ -99,7 +101,9 @@ def area_import_confirm(request: HttpRequest) -> HttpResponse:
     if stored is None:
         return redirect("grids:area_import")
     try:
-        result = services.area_import(user=request.user, content=stored.content, filename=stored.filename)
+        result = services.area_import(
+            user=request.user, content=stored.content, filename=stored.filename
+        )
     except ValidationError:
         messages.error(request, _("文件未通过校验，没有导入任何数据。"))
         return redirect(f"{reverse('grids:area_import_preview')}?token={token}")

@@ -14,7 +14,15 @@ from orders.models import (
 
 @admin.register(Category)
 class CategoryAdmin(admin.ModelAdmin):
-    list_display = ["name", "code", "default_tier", "sign_for_hours", "resolve_hours", "sort_order", "is_active"]
+    list_display = [
+        "name",
+        "code",
+        "default_tier",
+        "sign_for_hours",
+        "resolve_hours",
+        "sort_order",
+        "is_active",
+    ]
     list_editable = ["default_tier", "sign_for_hours", "resolve_hours", "sort_order", "is_active"]
 
 
@@ -61,9 +69,24 @@ class OutboxMessageAdmin(admin.ModelAdmin):
 class DeadlinePolicyAdmin(admin.ModelAdmin):
     """Time limits per category and urgency; changes apply to orders dispatched afterwards."""
 
-    list_display = ["category", "urgency", "sign_limit", "sign_unit", "resolve_limit", "resolve_unit",
-                    "on_sign_overdue", "chase_share"]
-    list_editable = ["sign_limit", "sign_unit", "resolve_limit", "resolve_unit", "on_sign_overdue", "chase_share"]
+    list_display = [
+        "category",
+        "urgency",
+        "sign_limit",
+        "sign_unit",
+        "resolve_limit",
+        "resolve_unit",
+        "on_sign_overdue",
+        "chase_share",
+    ]
+    list_editable = [
+        "sign_limit",
+        "sign_unit",
+        "resolve_limit",
+        "resolve_unit",
+        "on_sign_overdue",
+        "chase_share",
+    ]
     list_filter = ["urgency", "category"]
 
 

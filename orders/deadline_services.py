@@ -43,10 +43,18 @@ HANDLED = frozenset({Status.AWAITING_SIGN, Status.IN_PROGRESS, Status.EXTENSION_
 SYSTEM = services.Actor.system()
 
 
-def _event(order: Order, *, action: str, at: datetime, note: str = "", data: dict | None = None,
-           actor: services.Actor = SYSTEM) -> OrderEvent:
-    return services._record(order, action=action, actor=actor, from_status="", to_status="",
-                            note=note, data=data, at=at)
+def _event(
+    order: Order,
+    *,
+    action: str,
+    at: datetime,
+    note: str = "",
+    data: dict | None = None,
+    actor: services.Actor = SYSTEM,
+) -> OrderEvent:
+    return services._record(
+        order, action=action, actor=actor, from_status="", to_status="", note=note, data=data, at=at
+    )
 
 
 def _post_holders(role: str, path: str) -> list:
@@ -68,17 +76,23 @@ def _dispatchers(order: Order) -> list:
     codes = order.area.ancestor_codes
     if len(codes) < AreaLevel.COMMUNITY:
         return []
-    return _post_holders(PostRole.COMMUNITY_DISPATCHER, "/".join(codes[: AreaLevel.COMMUNITY]) + "/")
+    return _post_holders(
+        PostRole.COMMUNITY_DISPATCHER, "/".join(codes[: AreaLevel.COMMUNITY]) + "/"
+    )
 
 
 def raise_supervision(*, order: Order, kind: str, at: datetime) -> tuple[SupervisionItem, bool]:
     """Open a supervision item for ``order`` unless one of this kind is open already."""
-    existing = SupervisionItem.objects.filter(order=order, kind=kind, resolved_at__isnull=True).first()
+    existing = SupervisionItem.objects.filter(
+        order=order, kind=kind, resolved_at__isnull=True
+    ).first()
     if existing is not None:
         return existing, False
     item = SupervisionItem.objects.create(order=order, kind=kind, raised_at=at)
     notify.tell_staff(
-        _street_officials(order), order=order, template="supervision_raised",
+        _street_officials(order),
+        order=order,
+        template="supervision_raised",
         body=_("【四单】工单 %(ref)s 已列入街道督办（%(kind)s）。")
         % {"ref": order.reference, "kind": SupervisionKind(kind).label},
         key=f"{item.pk}",
@@ -109,13 +123,22 @@ def chase_locked(*, order: Order, now: datetime) -> bool:
     order.chase_due_at = None
     order.chased_at = now
     order.save(update_fields=["chase_due_at", "chased_at", "updated_at"])
-    event = _event(order, action=Action.CHASE, at=now,
-                   data={"resolve_due_at": due.isoformat() if due else None})
+    event = _event(
+        order,
+        action=Action.CHASE,
+        at=now,
+        data={"resolve_due_at": due.isoformat() if due else None},
+    )
     notify.tell_staff(
-        notify._staff_recipients(order), order=order, template="chase",
+        notify._staff_recipients(order),
+        order=order,
+        template="chase",
         body=_("【四单】催办：工单 %(ref)s（%(cat)s）将于 %(due)s 到期，请抓紧办理。")
-        % {"ref": order.reference, "cat": order.category.name,
-           "due": timezone.localtime(due).strftime("%m-%d %H:%M") if due else ""},
+        % {
+            "ref": order.reference,
+            "cat": order.category.name,
+            "due": timezone.localtime(due).strftime("%m-%d %H:%M") if due else "",
+        },
         key=f"{event.pk}",
     )
     return True
@@ -135,8 +158,13 @@ def sign_overdue_locked(*, order: Order, now: datetime) -> bool:
         return False
     due = order.sign_due_at
     old_handlers = notify._staff_recipients(order)
-    event = _event(order, action=Action.OVERDUE, at=now, note=_("超时未签收"),
-                   data={"kind": "sign", "due": due.isoformat(), "tier": order.tier})
+    event = _event(
+        order,
+        action=Action.OVERDUE,
+        at=now,
+        note=_("超时未签收"),
+        data={"kind": "sign", "due": due.isoformat(), "tier": order.tier},
+    )
     policy = deadlines.on_sign_overdue(order)
     if policy == SignOverdueAction.RETURN_TO_DISPATCHER:
         _system_return(order=order, reason=_("超时未签收，系统退回派单员"))
@@ -153,10 +181,17 @@ def sign_overdue_locked(*, order: Order, now: datetime) -> bool:
         if order.status == Status.AWAITING_SIGN and order.tier
         else _("退回社区重新派单"),
     }
-    notify.tell_staff(old_handlers, order=order, template="sign_overdue", body=body, key=f"{event.pk}")
+    notify.tell_staff(
+        old_handlers, order=order, template="sign_overdue", body=body, key=f"{event.pk}"
+    )
     if order.status == Status.AWAITING_DISPATCH:
-        notify.tell_staff(_dispatchers(order), order=order, template="sign_overdue_dispatch",
-                          body=body, key=f"{event.pk}")
+        notify.tell_staff(
+            _dispatchers(order),
+            order=order,
+            template="sign_overdue_dispatch",
+            body=body,
+            key=f"{event.pk}",
+        )
     return True
 
 
@@ -191,8 +226,13 @@ def resolve_overdue_locked(*, order: Order, now: datetime) -> bool:
     # top tier: one UPDATE either way.
     order.overdue_at = now
     old_handlers = notify._staff_recipients(order)
-    event = _event(order, action=Action.OVERDUE, at=now, note=_("超期未办结"),
-                   data={"kind": "resolve", "due": due.isoformat(), "tier": order.tier})
+    event = _event(
+        order,
+        action=Action.OVERDUE,
+        at=now,
+        note=_("超期未办结"),
+        data={"kind": "resolve", "due": due.isoformat(), "tier": order.tier},
+    )
     raise_supervision(order=order, kind=SupervisionKind.OVERDUE, at=now)
     escalated = False
     if (order.tier or Tier.PROPERTY) < TOP_TIER:
@@ -201,7 +241,9 @@ def resolve_overdue_locked(*, order: Order, now: datetime) -> bool:
     else:
         order.save(update_fields=["overdue_at", "updated_at"])
     notify.tell_staff(
-        old_handlers, order=order, template="resolve_overdue",
+        old_handlers,
+        order=order,
+        template="resolve_overdue",
         body=_("【四单】工单 %(ref)s 已超期未办结，已列入街道督办%(more)s。")
         % {"ref": order.reference, "more": _("并升级") if escalated else ""},
         key=f"{event.pk}",
@@ -231,7 +273,10 @@ def rating_step_locked(*, order: Order, now: datetime) -> bool:
     stage, resolved_at = order.rating_stage, order.resolved_at
     if stage == 0:
         notify.queue_message(
-            recipient=order.resident_phone, channel="sms", template="rating_reminder", order=order,
+            recipient=order.resident_phone,
+            channel="sms",
+            template="rating_reminder",
+            order=order,
             body=_("【四单】您的诉求 %(ref)s 已办理完毕，还没收到您的评价，请点击评价：%(url)s")
             % {"ref": order.reference, "url": notify.tracking_url(order)},
             dedupe_key=f"rating_reminder:{order.pk}:{resolved_at.isoformat()}",
@@ -249,7 +294,9 @@ def rating_step_locked(*, order: Order, now: datetime) -> bool:
         return True
     order.rating_stage = stage + 1
     order.rating_due_at = deadlines.rating_step_due(resolved_at=resolved_at, stage=stage + 1)
-    Order.objects.filter(pk=order.pk).update(rating_stage=order.rating_stage, rating_due_at=order.rating_due_at)
+    Order.objects.filter(pk=order.pk).update(
+        rating_stage=order.rating_stage, rating_due_at=order.rating_due_at
+    )
     return True
 
 
@@ -263,26 +310,43 @@ def _may_supervise(user: AbstractBaseUser, order: Order) -> bool:
 def supervision_add_note(*, item_id: int, actor: AbstractBaseUser, note: str) -> SupervisionItem:
     """A street official's supervision note: an event the handler sees, and a message to them."""
     with transaction.atomic():
-        item = SupervisionItem.objects.select_for_update().select_related("order").filter(pk=item_id).first()
+        item = (
+            SupervisionItem.objects.select_for_update()
+            .select_related("order")
+            .filter(pk=item_id)
+            .first()
+        )
         if item is None or not _may_supervise(actor, item.order):
             raise OrderError("not_found", _("督办事项不存在。"))
-        event = services.order_add_note(order_id=item.order_id, actor=actor, note=note, action=Action.SUPERVISE)
+        event = services.order_add_note(
+            order_id=item.order_id, actor=actor, note=note, action=Action.SUPERVISE
+        )
         who = actor.get_full_name() or actor.username
         stamp = timezone.localtime(event.at).strftime("%Y-%m-%d %H:%M")
         item.notes = (item.notes + "\n" if item.notes else "") + f"[{stamp} {who}] {event.note}"
         item.save(update_fields=["notes"])
         order = event.order
         notify.tell_staff(
-            notify._staff_recipients(order), order=order, template="supervise",
-            body=_("【四单】街道督办工单 %(ref)s：%(note)s") % {"ref": order.reference, "note": event.note},
+            notify._staff_recipients(order),
+            order=order,
+            template="supervise",
+            body=_("【四单】街道督办工单 %(ref)s：%(note)s")
+            % {"ref": order.reference, "note": event.note},
             key=f"{event.pk}",
         )
     return item
 
 
-def supervision_resolve(*, item_id: int, actor: AbstractBaseUser, now: datetime | None = None) -> SupervisionItem:
+def supervision_resolve(
+    *, item_id: int, actor: AbstractBaseUser, now: datetime | None = None
+) -> SupervisionItem:
     with transaction.atomic():
-        item = SupervisionItem.objects.select_for_update().select_related("order__area").filter(pk=item_id).first()
+        item = (
+            SupervisionItem.objects.select_for_update()
+            .select_related("order__area")
+            .filter(pk=item_id)
+            .first()
+        )
         if item is None or not _may_supervise(actor, item.order):
             raise OrderError("not_found", _("督办事项不存在。"))
         if item.resolved_at is None:
@@ -321,8 +385,14 @@ def callback_record(
         task.done_by = actor
         task.done_at = now
         task.save()
-        _event(order, action=Action.CALLBACK, at=now, note=note, actor=services.Actor.staff(actor),
-               data={"reached": reached, "resolved": task.resolved, "rating": task.rating})
+        _event(
+            order,
+            action=Action.CALLBACK,
+            at=now,
+            note=note,
+            actor=services.Actor.staff(actor),
+            data={"reached": reached, "resolved": task.resolved, "rating": task.rating},
+        )
         if reached and rating and order.status == Status.AWAITING_RATING:
             services.order_rate(order_id=order.pk, rating=rating, comment=note, actor=actor)
     return task

@@ -45,13 +45,15 @@ def _parse_time(value: str) -> time:
 
 def load_calendar(*, start: date, days: int = 400) -> calendar.WorkCalendar:
     """The calendar from ``start`` for ``days`` days: one query (once per sweep batch)."""
-    return memo.remembered(("calendar", start, days), lambda: _read_calendar(start=start, days=days))
+    return memo.remembered(
+        ("calendar", start, days), lambda: _read_calendar(start=start, days=days)
+    )
 
 
 def _read_calendar(*, start: date, days: int) -> calendar.WorkCalendar:
-    rows = CalendarDay.objects.filter(date__gte=start, date__lte=start + timedelta(days=days)).values_list(
-        "date", "kind"
-    )
+    rows = CalendarDay.objects.filter(
+        date__gte=start, date__lte=start + timedelta(days=days)
+    ).values_list("date", "kind")
     holidays = [d for d, kind in rows if kind == CalendarDayKind.HOLIDAY]
     workdays = [d for d, kind in rows if kind == CalendarDayKind.WORKDAY]
     return calendar.WorkCalendar.build(
@@ -67,27 +69,41 @@ def limits_for(order: Order) -> Limits:
     cached = getattr(order, _POLICY_ATTR, None)
     if cached is not None and cached[0] == (order.category_id, order.urgency):
         return cached[1]
-    limits = memo.remembered(("limits", order.category_id, order.urgency), lambda: _read_limits(order))
+    limits = memo.remembered(
+        ("limits", order.category_id, order.urgency), lambda: _read_limits(order)
+    )
     setattr(order, _POLICY_ATTR, ((order.category_id, order.urgency), limits))
     return limits
 
 
 def _read_limits(order: Order) -> Limits:
-    policy = DeadlinePolicy.objects.filter(category_id=order.category_id, urgency=order.urgency).first()
+    policy = DeadlinePolicy.objects.filter(
+        category_id=order.category_id, urgency=order.urgency
+    ).first()
     if policy is not None:
         limits = Limits(
-            policy.sign_limit, policy.sign_unit, policy.resolve_limit, policy.resolve_unit,
-            policy.on_sign_overdue, Decimal(policy.chase_share),
+            policy.sign_limit,
+            policy.sign_unit,
+            policy.resolve_limit,
+            policy.resolve_unit,
+            policy.on_sign_overdue,
+            Decimal(policy.chase_share),
         )
     else:
         limits = Limits(
-            order.category.sign_for_hours, DeadlineUnit.HOURS, order.category.resolve_hours, DeadlineUnit.HOURS,
-            SignOverdueAction.ESCALATE, Decimal(str(settings.SIDAN_CHASE_SHARE)),
+            order.category.sign_for_hours,
+            DeadlineUnit.HOURS,
+            order.category.resolve_hours,
+            DeadlineUnit.HOURS,
+            SignOverdueAction.ESCALATE,
+            Decimal(str(settings.SIDAN_CHASE_SHARE)),
         )
     return limits
 
 
-def add_limit(*, start: datetime, limit: int, unit: str, cal: calendar.WorkCalendar | None = None) -> datetime:
+def add_limit(
+    *, start: datetime, limit: int, unit: str, cal: calendar.WorkCalendar | None = None
+) -> datetime:
     if unit == DeadlineUnit.HOURS:
         return calendar.add_hours(start, limit)
     cal = cal or load_calendar(start=start.astimezone(calendar.SHANGHAI).date())
@@ -102,7 +118,9 @@ def _calendar_for(start: datetime) -> calendar.WorkCalendar:
     return load_calendar(start=start.astimezone(calendar.SHANGHAI).date())
 
 
-def sign_due(*, order: Order, start: datetime, cal: calendar.WorkCalendar | None = None) -> datetime:
+def sign_due(
+    *, order: Order, start: datetime, cal: calendar.WorkCalendar | None = None
+) -> datetime:
     """Sign-for due time; never later than the resolution due time."""
     limits = limits_for(order)
     cal = cal or _calendar_for(start)
@@ -110,7 +128,9 @@ def sign_due(*, order: Order, start: datetime, cal: calendar.WorkCalendar | None
     return min(due, resolve_due(order=order, start=start, cal=cal))
 
 
-def resolve_due(*, order: Order, start: datetime, cal: calendar.WorkCalendar | None = None) -> datetime:
+def resolve_due(
+    *, order: Order, start: datetime, cal: calendar.WorkCalendar | None = None
+) -> datetime:
     limits = limits_for(order)
     return add_limit(start=start, limit=limits.resolve_limit, unit=limits.resolve_unit, cal=cal)
 
@@ -139,7 +159,9 @@ def on_sign_overdue(order: Order) -> str:
 # --- applied by the order services -----------------------------------------------------
 
 
-def note_due_change(order: Order, *, field: str, old: datetime | None, new: datetime | None) -> None:
+def note_due_change(
+    order: Order, *, field: str, old: datetime | None, new: datetime | None
+) -> None:
     """Remember a due-time change; the services record it as a DUE_CHANGED event."""
     if old == new:
         return
@@ -148,7 +170,11 @@ def note_due_change(order: Order, *, field: str, old: datetime | None, new: date
         changes = []
         setattr(order, _DUE_CHANGES_ATTR, changes)
     changes.append(
-        {"field": field, "old": old.isoformat() if old else None, "new": new.isoformat() if new else None}
+        {
+            "field": field,
+            "old": old.isoformat() if old else None,
+            "new": new.isoformat() if new else None,
+        }
     )
 
 

@@ -92,10 +92,26 @@ DESCRIPTIONS: dict[str, list[str]] = {
     ],
 }
 GENERIC = ["希望社区帮忙协调解决", "问题存在很久了，希望尽快处理"]
-RESIDENT_NAMES = ["王阿姨", "李大爷", "张女士", "刘先生", "陈奶奶", "赵师傅", "孙女士", "周先生", "吴阿姨", ""]
+RESIDENT_NAMES = [
+    "王阿姨",
+    "李大爷",
+    "张女士",
+    "刘先生",
+    "陈奶奶",
+    "赵师傅",
+    "孙女士",
+    "周先生",
+    "吴阿姨",
+    "",
+]
 RETURN_REASONS = ["不属于物业管理范围", "位置不在本网格", "需要专业部门处理"]
 ESCALATE_REASONS = ["物业无力解决", "超时未签收", "涉及多个部门，需要协调"]
-RESULT_NOTES = ["已派人现场处理完毕", "已更换损坏部件，恢复正常", "已协调相关单位处理，居民认可", "已上门沟通解决"]
+RESULT_NOTES = [
+    "已派人现场处理完毕",
+    "已更换损坏部件，恢复正常",
+    "已协调相关单位处理，居民认可",
+    "已上门沟通解决",
+]
 
 # Target status → weight (how many of the demo orders end there).
 PLAN: list[tuple[str, int]] = [
@@ -126,7 +142,9 @@ class _People:
     """Who acts for each community and each member unit, read once."""
 
     def __init__(self, street: Area) -> None:
-        posts = Post.objects.filter(area__path__startswith=street.path).select_related("user", "area")
+        posts = Post.objects.filter(area__path__startswith=street.path).select_related(
+            "user", "area"
+        )
         self.dispatchers: dict[str, object] = {}
         self.street_officials: list = []
         self.liaisons: dict[int, object] = {}
@@ -141,7 +159,9 @@ class _People:
     def dispatcher_for(self, order: Order):
         codes = order.area.ancestor_codes
         community_path = "/".join(codes[:2]) + "/"
-        return self.dispatchers.get(community_path) or (self.street_officials[0] if self.street_officials else None)
+        return self.dispatchers.get(community_path) or (
+            self.street_officials[0] if self.street_officials else None
+        )
 
     def handler_actor(self, order: Order):
         if order.handler_user_id:
@@ -149,8 +169,9 @@ class _People:
         return self.liaisons.get(order.handler_unit_id)
 
 
-def build_demo_orders(*, count: int = 400, seed: int = 2826, street_code: str = "LX",
-                      now: datetime | None = None) -> DemoOrdersReport:
+def build_demo_orders(
+    *, count: int = 400, seed: int = 2826, street_code: str = "LX", now: datetime | None = None
+) -> DemoOrdersReport:
     """Create ``count`` demo orders in every status on the street ``street_code``."""
     report = DemoOrdersReport()
     if Order.objects.filter(resident_phone__startswith=DEMO_PHONE_PREFIX).exists():
@@ -181,7 +202,10 @@ def build_demo_orders(*, count: int = 400, seed: int = 2826, street_code: str = 
             builder = _OrderBuilder(rng=rng, people=people, state=state, real_now=real_now)
             try:
                 order = builder.build(
-                    target=target, area=rng.choices(areas, weights=weights)[0], category=rng.choice(categories), serial=i
+                    target=target,
+                    area=rng.choices(areas, weights=weights)[0],
+                    category=rng.choice(categories),
+                    serial=i,
                 )
             except OrderError:
                 # A tree without a handler at some tier: keep what was made, count the miss.
@@ -195,8 +219,12 @@ def build_demo_orders(*, count: int = 400, seed: int = 2826, street_code: str = 
             for target in SHOWCASE_TARGETS:
                 builder = _OrderBuilder(rng=rng, people=people, state=state, real_now=real_now)
                 order = builder.build(
-                    target=target, area=area, category=rng.choice(categories), serial=serial,
-                    start_tier=tier, prefer=handler,
+                    target=target,
+                    area=area,
+                    category=rng.choice(categories),
+                    serial=serial,
+                    start_tier=tier,
+                    prefer=handler,
                 )
                 serial += 1
                 report.created += 1
@@ -218,8 +246,9 @@ def _showcase_handlers(street: Area) -> list[tuple[int, object, Area]]:
     """(tier, handler, a micro-grid it covers) for each demo handler login that exists."""
     posts = {
         p.user.username: p
-        for p in Post.objects.filter(user__username__in=[u for u, _t in SHOWCASE_LOGINS])
-        .select_related("user", "area", "member_unit")
+        for p in Post.objects.filter(
+            user__username__in=[u for u, _t in SHOWCASE_LOGINS]
+        ).select_related("user", "area", "member_unit")
     }
     found = []
     for username, tier in SHOWCASE_LOGINS:
@@ -229,8 +258,14 @@ def _showcase_handlers(street: Area) -> list[tuple[int, object, Area]]:
         # A unit's or the street's orders land in the demo dispatcher's community.
         home = post.area if post.area.level >= AreaLevel.COMMUNITY else None
         if home is None:
-            home = Area.objects.filter(path__startswith=street.path, level=AreaLevel.COMMUNITY).first()
-        area = Area.objects.filter(path__startswith=home.path, level=AreaLevel.MICROGRID).order_by("path").first()
+            home = Area.objects.filter(
+                path__startswith=street.path, level=AreaLevel.COMMUNITY
+            ).first()
+        area = (
+            Area.objects.filter(path__startswith=home.path, level=AreaLevel.MICROGRID)
+            .order_by("path")
+            .first()
+        )
         if area is not None:
             found.append((tier, post.member_unit if tier == Tier.MEMBER_UNIT else post.user, area))
     return found
@@ -250,11 +285,23 @@ class _OrderBuilder:
         self._at(self.state["now"] + timedelta(hours=self.rng.uniform(min_hours, max_hours)))
 
     def build(
-        self, *, target: str, area: Area, category: Category, serial: int,
-        start_tier: int | None = None, prefer=None,
+        self,
+        *,
+        target: str,
+        area: Area,
+        category: Category,
+        serial: int,
+        start_tier: int | None = None,
+        prefer=None,
     ) -> Order:
         rng = self.rng
-        open_target = target not in ("closed_rated", "closed_callback", "closed_unrated", "cancelled", "redo")
+        open_target = target not in (
+            "closed_rated",
+            "closed_callback",
+            "closed_unrated",
+            "cancelled",
+            "redo",
+        )
         days_back = rng.randint(0, 9) if open_target else rng.randint(3, 42)
         # Residents place orders in the daytime (Asia/Shanghai), not at 3 a.m.
         local = timezone.localtime(self.real_now - timedelta(days=days_back))
@@ -293,10 +340,14 @@ class _OrderBuilder:
         handler = self.people.handler_actor(order)
         if target == "returned":
             self._later(min_hours=1, max_hours=20)
-            return services.order_return(order_id=order.pk, actor=handler, reason=rng.choice(RETURN_REASONS))
+            return services.order_return(
+                order_id=order.pk, actor=handler, reason=rng.choice(RETURN_REASONS)
+            )
         if target == "escalated":
             self._later(min_hours=2, max_hours=30)
-            return services.order_escalate(order_id=order.pk, actor=dispatcher, reason=rng.choice(ESCALATE_REASONS))
+            return services.order_escalate(
+                order_id=order.pk, actor=dispatcher, reason=rng.choice(ESCALATE_REASONS)
+            )
 
         self._later(min_hours=0.3, max_hours=min(20, category.sign_for_hours * 1.3))
         order = services.order_sign(order_id=order.pk, actor=handler)
@@ -305,23 +356,35 @@ class _OrderBuilder:
         if target == "extension_requested":
             self._later(min_hours=1, max_hours=24)
             return services.order_request_extension(
-                order_id=order.pk, actor=handler, until=order.resolve_due_at + timedelta(days=7),
+                order_id=order.pk,
+                actor=handler,
+                until=order.resolve_due_at + timedelta(days=7),
                 reason="需要采购配件，预计一周内到货",
             )
         self._later(min_hours=1, max_hours=category.resolve_hours * 0.9)
-        order = services.order_resolve(order_id=order.pk, actor=handler, result_note=rng.choice(RESULT_NOTES))
+        order = services.order_resolve(
+            order_id=order.pk, actor=handler, result_note=rng.choice(RESULT_NOTES)
+        )
         if target == "awaiting_rating":
             return order
         self._later(min_hours=2, max_hours=48)
         if target == "closed_unrated":
             return services.order_close_unrated(order_id=order.pk)
         if target == "closed_callback":
-            return services.order_rate(order_id=order.pk, rating=Rating.SATISFIED, comment="电话回访，居民表示满意",
-                                       actor=dispatcher)
+            return services.order_rate(
+                order_id=order.pk,
+                rating=Rating.SATISFIED,
+                comment="电话回访，居民表示满意",
+                actor=dispatcher,
+            )
         if target == "redo":
-            return services.order_rate(order_id=order.pk, rating=Rating.DISSATISFIED, comment="问题没有彻底解决")
+            return services.order_rate(
+                order_id=order.pk, rating=Rating.DISSATISFIED, comment="问题没有彻底解决"
+            )
         rating = rng.choices([Rating.SATISFIED, Rating.BASIC], weights=[85, 15])[0]
-        return services.order_rate(order_id=order.pk, rating=rating, comment=rng.choice(["", "谢谢社区", "处理很及时"]))
+        return services.order_rate(
+            order_id=order.pk, rating=rating, comment=rng.choice(["", "谢谢社区", "处理很及时"])
+        )
 
     def _dispatch(self, order: Order, dispatcher, *, tier: int, prefer=None) -> Order:
         """Dispatch at ``tier`` (to ``prefer`` when it is a candidate there), or the nearest
@@ -336,8 +399,11 @@ class _OrderBuilder:
                 continue
             unit = isinstance(chosen, MemberUnit)
             return services.order_dispatch(
-                order_id=order.pk, actor=dispatcher, tier=candidate_tier,
-                handler_user=None if unit else chosen, handler_unit=chosen if unit else None,
+                order_id=order.pk,
+                actor=dispatcher,
+                tier=candidate_tier,
+                handler_user=None if unit else chosen,
+                handler_unit=chosen if unit else None,
             )
         raise OrderError("no_handler", "no handler at any tier")
 
@@ -348,13 +414,24 @@ class _OrderBuilder:
             return services.order_cancel(order_id=order.pk, reason=CancelReason.RESIDENT)
         if kind == "duplicate":
             original = (
-                Order.objects.filter(area__path__startswith="/".join(order.area.ancestor_codes[:2]) + "/")
+                Order.objects.filter(
+                    area__path__startswith="/".join(order.area.ancestor_codes[:2]) + "/"
+                )
                 .exclude(pk=order.pk)
                 .order_by("-id")
                 .first()
             )
             if original is not None:
-                return services.order_cancel(order_id=order.pk, actor=dispatcher, reason=CancelReason.DUPLICATE,
-                                             duplicate_of=original, note="与已受理工单重复")
-        return services.order_cancel(order_id=order.pk, actor=dispatcher, reason=CancelReason.INVALID,
-                                     note="经电话核实，诉求已自行解决")
+                return services.order_cancel(
+                    order_id=order.pk,
+                    actor=dispatcher,
+                    reason=CancelReason.DUPLICATE,
+                    duplicate_of=original,
+                    note="与已受理工单重复",
+                )
+        return services.order_cancel(
+            order_id=order.pk,
+            actor=dispatcher,
+            reason=CancelReason.INVALID,
+            note="经电话核实，诉求已自行解决",
+        )

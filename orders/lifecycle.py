@@ -98,7 +98,9 @@ MOVES: dict[str, tuple[frozenset[str], frozenset[str]]] = {
 # A resident may cancel only before anyone signed for the order.
 RESIDENT_CANCELLABLE = frozenset({S.AWAITING_DISPATCH, S.AWAITING_SIGN})
 
-OPEN_STATUSES = frozenset({S.AWAITING_DISPATCH, S.AWAITING_SIGN, S.IN_PROGRESS, S.EXTENSION_REQUESTED})
+OPEN_STATUSES = frozenset(
+    {S.AWAITING_DISPATCH, S.AWAITING_SIGN, S.IN_PROGRESS, S.EXTENSION_REQUESTED}
+)
 FINAL_STATUSES = frozenset({S.CLOSED, S.CANCELLED})
 
 

@@ -56,7 +56,9 @@ class CancelReason(models.TextChoices):
 class Category(models.Model):
     code = models.SlugField(_("编码"), max_length=40, unique=True)
     name = models.CharField(_("名称"), max_length=60)
-    default_tier = models.PositiveSmallIntegerField(_("默认派单层级"), choices=Tier.choices, default=Tier.PROPERTY)
+    default_tier = models.PositiveSmallIntegerField(
+        _("默认派单层级"), choices=Tier.choices, default=Tier.PROPERTY
+    )
     sign_for_hours = models.PositiveIntegerField(_("签收时限（小时）"), default=24)
     resolve_hours = models.PositiveIntegerField(_("办结时限（小时）"), default=168)
     sort_order = models.PositiveSmallIntegerField(_("排序"), default=0)
@@ -74,41 +76,72 @@ class Category(models.Model):
 class Order(models.Model):
     reference = models.CharField(_("编号"), max_length=32, unique=True)
     tracking_token = models.CharField(max_length=64, unique=True, editable=False)
-    category = models.ForeignKey(Category, verbose_name=_("类别"), on_delete=models.PROTECT, related_name="orders")
+    category = models.ForeignKey(
+        Category, verbose_name=_("类别"), on_delete=models.PROTECT, related_name="orders"
+    )
     nature = models.CharField(_("性质"), max_length=16, choices=Nature.choices, default=Nature.HELP)
-    urgency = models.CharField(_("紧急程度"), max_length=16, choices=Urgency.choices, default=Urgency.NORMAL)
+    urgency = models.CharField(
+        _("紧急程度"), max_length=16, choices=Urgency.choices, default=Urgency.NORMAL
+    )
     channel = models.CharField(_("渠道"), max_length=16, choices=Channel.choices)
-    area = models.ForeignKey("grids.Area", verbose_name=_("位置"), on_delete=models.PROTECT, related_name="orders")
+    area = models.ForeignKey(
+        "grids.Area", verbose_name=_("位置"), on_delete=models.PROTECT, related_name="orders"
+    )
     description = models.TextField(_("问题描述"), max_length=2000)
     resident_phone = models.CharField(_("联系电话"), max_length=11, validators=[phone_validator])
     resident_name = models.CharField(_("称呼"), max_length=40, blank=True)
     placed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("代录人员"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="+",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("代录人员"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
 
-    status = models.CharField(_("状态"), max_length=24, choices=Status.choices, default=Status.AWAITING_DISPATCH)
-    queue_reason = models.CharField(_("待派原因"), max_length=16, choices=QueueReason.choices, blank=True)
-    tier = models.PositiveSmallIntegerField(_("当前层级"), choices=Tier.choices, null=True, blank=True)
+    status = models.CharField(
+        _("状态"), max_length=24, choices=Status.choices, default=Status.AWAITING_DISPATCH
+    )
+    queue_reason = models.CharField(
+        _("待派原因"), max_length=16, choices=QueueReason.choices, blank=True
+    )
+    tier = models.PositiveSmallIntegerField(
+        _("当前层级"), choices=Tier.choices, null=True, blank=True
+    )
     handler_user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("承办人"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="handled_orders",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("承办人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="handled_orders",
     )
     handler_unit = models.ForeignKey(
-        "parties.MemberUnit", verbose_name=_("承办单位"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="orders",
+        "parties.MemberUnit",
+        verbose_name=_("承办单位"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="orders",
     )
     redo_count = models.PositiveSmallIntegerField(_("重办次数"), default=0)
     escalation_count = models.PositiveSmallIntegerField(_("升级次数"), default=0)
     return_count = models.PositiveSmallIntegerField(_("退单次数"), default=0)
     duplicate_of = models.ForeignKey(
-        "self", verbose_name=_("重复于"), null=True, blank=True, on_delete=models.SET_NULL, related_name="duplicates"
+        "self",
+        verbose_name=_("重复于"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="duplicates",
     )
 
     result_note = models.TextField(_("办理结果"), blank=True)
     rating = models.CharField(_("评价"), max_length=16, choices=Rating.choices, blank=True)
     rating_comment = models.TextField(_("评价意见"), blank=True, max_length=1000)
-    cancel_reason = models.CharField(_("撤销原因"), max_length=16, choices=CancelReason.choices, blank=True)
+    cancel_reason = models.CharField(
+        _("撤销原因"), max_length=16, choices=CancelReason.choices, blank=True
+    )
     extension_requested_until = models.DateTimeField(_("申请延期至"), null=True, blank=True)
     extension_reason = models.TextField(_("延期理由"), blank=True)
 
@@ -146,7 +179,13 @@ class Order(models.Model):
                 fields=["resolve_due_at"],
                 name="order_resolve_due_open",
                 condition=Q(overdue_at__isnull=True)
-                & Q(status__in=[Status.AWAITING_SIGN, Status.IN_PROGRESS, Status.EXTENSION_REQUESTED]),
+                & Q(
+                    status__in=[
+                        Status.AWAITING_SIGN,
+                        Status.IN_PROGRESS,
+                        Status.EXTENSION_REQUESTED,
+                    ]
+                ),
             ),
         ]
         constraints = [
@@ -155,14 +194,27 @@ class Order(models.Model):
                 name="order_one_kind_of_handler",
             ),
             models.CheckConstraint(
-                condition=~Q(status__in=[Status.AWAITING_SIGN, Status.IN_PROGRESS, Status.EXTENSION_REQUESTED])
-                | (Q(tier__isnull=False) & (Q(handler_user__isnull=False) | Q(handler_unit__isnull=False))),
+                condition=~Q(
+                    status__in=[
+                        Status.AWAITING_SIGN,
+                        Status.IN_PROGRESS,
+                        Status.EXTENSION_REQUESTED,
+                    ]
+                )
+                | (
+                    Q(tier__isnull=False)
+                    & (Q(handler_user__isnull=False) | Q(handler_unit__isnull=False))
+                ),
                 name="order_handled_has_handler",
             ),
             models.CheckConstraint(
-                condition=~Q(status=Status.CLOSED) | Q(closed_at__isnull=False), name="order_closed_has_time"
+                condition=~Q(status=Status.CLOSED) | Q(closed_at__isnull=False),
+                name="order_closed_has_time",
             ),
-            models.CheckConstraint(condition=Q(tier__isnull=True) | Q(tier__gte=1, tier__lte=4), name="order_tier_range"),
+            models.CheckConstraint(
+                condition=Q(tier__isnull=True) | Q(tier__gte=1, tier__lte=4),
+                name="order_tier_range",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -194,7 +246,9 @@ class OrderEvent(models.Model):
     handler_user = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    handler_unit = models.ForeignKey("parties.MemberUnit", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    handler_unit = models.ForeignKey(
+        "parties.MemberUnit", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     note = models.TextField(_("说明"), blank=True)
     data = models.JSONField(default=dict, blank=True)
 
@@ -231,7 +285,9 @@ class OrderSequence(models.Model):
     last = models.PositiveIntegerField(default=0)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["prefix", "day"], name="ordersequence_unique_day")]
+        constraints = [
+            models.UniqueConstraint(fields=["prefix", "day"], name="ordersequence_unique_day")
+        ]
 
 
 class PhoneVerification(models.Model):
@@ -259,11 +315,15 @@ class OutboxMessage(models.Model):
     template = models.CharField(_("模板"), max_length=60)
     payload = models.JSONField(default=dict, blank=True)
     body = models.TextField(_("内容"))
-    order = models.ForeignKey(Order, null=True, blank=True, on_delete=models.SET_NULL, related_name="messages")
+    order = models.ForeignKey(
+        Order, null=True, blank=True, on_delete=models.SET_NULL, related_name="messages"
+    )
     # Area path the message concerns, so staff see only their scope's outbox.
     area_path = models.CharField(max_length=255, blank=True, db_index=True)
     dedupe_key = models.CharField(max_length=200, unique=True, null=True, blank=True)
-    status = models.CharField(_("状态"), max_length=12, choices=OutboxStatus.choices, default=OutboxStatus.PENDING)
+    status = models.CharField(
+        _("状态"), max_length=12, choices=OutboxStatus.choices, default=OutboxStatus.PENDING
+    )
     attempts = models.PositiveSmallIntegerField(_("尝试次数"), default=0)
     last_error = models.TextField(_("最近错误"), blank=True)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True, db_index=True)
@@ -301,17 +361,25 @@ class SignOverdueAction(models.TextChoices):
 class DeadlinePolicy(models.Model):
     """Sign-for and resolution limits for one category at one urgency."""
 
-    category = models.ForeignKey(Category, verbose_name=_("类别"), on_delete=models.CASCADE, related_name="policies")
+    category = models.ForeignKey(
+        Category, verbose_name=_("类别"), on_delete=models.CASCADE, related_name="policies"
+    )
     urgency = models.CharField(_("紧急程度"), max_length=16, choices=Urgency.choices)
     sign_limit = models.PositiveIntegerField(_("签收时限"))
     sign_unit = models.CharField(_("签收时限单位"), max_length=16, choices=DeadlineUnit.choices)
     resolve_limit = models.PositiveIntegerField(_("办结时限"))
     resolve_unit = models.CharField(_("办结时限单位"), max_length=16, choices=DeadlineUnit.choices)
     on_sign_overdue = models.CharField(
-        _("签收超时处理"), max_length=24, choices=SignOverdueAction.choices, default=SignOverdueAction.ESCALATE
+        _("签收超时处理"),
+        max_length=24,
+        choices=SignOverdueAction.choices,
+        default=SignOverdueAction.ESCALATE,
     )
     chase_share = models.DecimalField(
-        _("催办时点（办结时限占比）"), max_digits=3, decimal_places=2, default=0.75,
+        _("催办时点（办结时限占比）"),
+        max_digits=3,
+        decimal_places=2,
+        default=0.75,
         help_text=_("到达办结时限的这一比例时提醒承办方一次，如 0.75。"),
     )
 
@@ -320,11 +388,17 @@ class DeadlinePolicy(models.Model):
         verbose_name_plural = _("时限规则")
         ordering = ["category__sort_order", "category__code", "urgency"]
         constraints = [
-            models.UniqueConstraint(fields=["category", "urgency"], name="deadlinepolicy_one_per_urgency"),
-            models.CheckConstraint(
-                condition=Q(chase_share__gt=0) & Q(chase_share__lt=1), name="deadlinepolicy_chase_share_range"
+            models.UniqueConstraint(
+                fields=["category", "urgency"], name="deadlinepolicy_one_per_urgency"
             ),
-            models.CheckConstraint(condition=Q(sign_limit__gt=0) & Q(resolve_limit__gt=0), name="deadlinepolicy_positive"),
+            models.CheckConstraint(
+                condition=Q(chase_share__gt=0) & Q(chase_share__lt=1),
+                name="deadlinepolicy_chase_share_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(sign_limit__gt=0) & Q(resolve_limit__gt=0),
+                name="deadlinepolicy_positive",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -361,7 +435,9 @@ class SupervisionKind(models.TextChoices):
 class SupervisionItem(models.Model):
     """A matter the street supervises (督办): at most one open item per order and kind."""
 
-    order = models.ForeignKey(Order, verbose_name=_("工单"), on_delete=models.CASCADE, related_name="supervision_items")
+    order = models.ForeignKey(
+        Order, verbose_name=_("工单"), on_delete=models.CASCADE, related_name="supervision_items"
+    )
     kind = models.CharField(_("类型"), max_length=24, choices=SupervisionKind.choices)
     raised_at = models.DateTimeField(_("发起时间"), db_index=True)
     resolved_at = models.DateTimeField(_("解除时间"), null=True, blank=True)
@@ -376,7 +452,9 @@ class SupervisionItem(models.Model):
         ordering = ["-raised_at", "-id"]
         constraints = [
             models.UniqueConstraint(
-                fields=["order", "kind"], condition=Q(resolved_at__isnull=True), name="supervision_one_open_per_kind"
+                fields=["order", "kind"],
+                condition=Q(resolved_at__isnull=True),
+                name="supervision_one_open_per_kind",
             ),
         ]
 
@@ -390,16 +468,24 @@ class CallbackStatus(models.TextChoices):
 class CallbackTask(models.Model):
     """A phone call back (电话回访) to a resident who has not rated the result."""
 
-    order = models.ForeignKey(Order, verbose_name=_("工单"), on_delete=models.CASCADE, related_name="callbacks")
+    order = models.ForeignKey(
+        Order, verbose_name=_("工单"), on_delete=models.CASCADE, related_name="callbacks"
+    )
     due_at = models.DateTimeField(_("应回访时间"), db_index=True)
-    status = models.CharField(_("状态"), max_length=8, choices=CallbackStatus.choices, default=CallbackStatus.PENDING)
+    status = models.CharField(
+        _("状态"), max_length=8, choices=CallbackStatus.choices, default=CallbackStatus.PENDING
+    )
     reached = models.BooleanField(_("是否联系上"), null=True, blank=True)
     resolved = models.BooleanField(_("问题是否解决"), null=True, blank=True)
     rating = models.CharField(_("评价"), max_length=16, choices=Rating.choices, blank=True)
     note = models.TextField(_("回访记录"), blank=True, max_length=1000)
     done_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("回访人"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="+",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("回访人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     done_at = models.DateTimeField(_("回访时间"), null=True, blank=True)
 
@@ -409,6 +495,8 @@ class CallbackTask(models.Model):
         ordering = ["due_at", "id"]
         constraints = [
             models.UniqueConstraint(
-                fields=["order"], condition=Q(status="pending"), name="callback_one_pending_per_order"
+                fields=["order"],
+                condition=Q(status="pending"),
+                name="callback_one_pending_per_order",
             ),
         ]

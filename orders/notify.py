@@ -21,7 +21,9 @@ from orders.models import Order, OrderEvent, OutboxMessage, Rating
 
 
 def tracking_url(order: Order) -> str:
-    return settings.SIDAN_PUBLIC_BASE_URL.rstrip("/") + reverse("orders:track", args=[order.tracking_token])
+    return settings.SIDAN_PUBLIC_BASE_URL.rstrip("/") + reverse(
+        "orders:track", args=[order.tracking_token]
+    )
 
 
 _muted: ContextVar[bool] = ContextVar("sidan_notifications_muted", default=False)
@@ -38,8 +40,15 @@ def muted() -> Iterator[None]:
 
 
 def queue_message(
-    *, recipient: str, channel: str, template: str, body: str, order: Order | None = None,
-    area_path: str = "", payload: dict | None = None, dedupe_key: str | None = None,
+    *,
+    recipient: str,
+    channel: str,
+    template: str,
+    body: str,
+    order: Order | None = None,
+    area_path: str = "",
+    payload: dict | None = None,
+    dedupe_key: str | None = None,
 ) -> OutboxMessage | None:
     """Record a message and deliver it after commit. A repeated ``dedupe_key`` records nothing."""
     if _muted.get():
@@ -47,8 +56,14 @@ def queue_message(
     if dedupe_key and OutboxMessage.objects.filter(dedupe_key=dedupe_key).exists():
         return None
     message = OutboxMessage.objects.create(
-        recipient=recipient, channel=channel, template=template, body=body, order=order,
-        area_path=area_path or (order.area.path if order else ""), payload=payload or {}, dedupe_key=dedupe_key,
+        recipient=recipient,
+        channel=channel,
+        template=template,
+        body=body,
+        order=order,
+        area_path=area_path or (order.area.path if order else ""),
+        payload=payload or {},
+        dedupe_key=dedupe_key,
         next_attempt_at=clock.now(),
     )
     # robust: a broker that is down must not break the caller; the sweep retries the row.
@@ -87,7 +102,11 @@ def tell_staff(users, *, order: Order, template: str, body: str, key: str) -> No
     for user in users:
         channel, recipient = staff_address(user)
         queue_message(
-            recipient=recipient, channel=channel, template=template, order=order, body=body,
+            recipient=recipient,
+            channel=channel,
+            template=template,
+            order=order,
+            body=body,
             dedupe_key=f"{template}:{key}:{user.pk}",
         )
 
@@ -115,7 +134,10 @@ def _messages_for(event: OrderEvent) -> None:
         deadline_services.raise_supervision(order=order, kind="repeat_dissatisfied", at=event.at)
     if event.action == Action.PLACE:
         queue_message(
-            recipient=order.resident_phone, channel="sms", template="order_placed", order=order,
+            recipient=order.resident_phone,
+            channel="sms",
+            template="order_placed",
+            order=order,
             body=_("【四单】您的诉求已受理，编号 %(ref)s。查看进度：%(url)s")
             % {"ref": order.reference, "url": tracking_url(order)},
             dedupe_key=f"placed:{order.pk}",
@@ -123,13 +145,20 @@ def _messages_for(event: OrderEvent) -> None:
     elif event.action in (Action.DISPATCH, Action.ESCALATE) and event.to_status == "awaiting_sign":
         for user in _staff_recipients(order):
             queue_message(
-                recipient=user.username, channel="console", template="order_assigned", order=order,
-                body=_("【四单】新工单 %(ref)s（%(cat)s）待您签收。") % {"ref": order.reference, "cat": order.category.name},
+                recipient=user.username,
+                channel="console",
+                template="order_assigned",
+                order=order,
+                body=_("【四单】新工单 %(ref)s（%(cat)s）待您签收。")
+                % {"ref": order.reference, "cat": order.category.name},
                 dedupe_key=f"assigned:{event.pk}:{user.pk}",
             )
     elif event.action == Action.RESOLVE:
         queue_message(
-            recipient=order.resident_phone, channel="sms", template="rating_request", order=order,
+            recipient=order.resident_phone,
+            channel="sms",
+            template="rating_request",
+            order=order,
             body=_("【四单】您的诉求 %(ref)s 已办理完毕，请评价：%(url)s")
             % {"ref": order.reference, "url": tracking_url(order)},
             dedupe_key=f"rating_request:{event.pk}",

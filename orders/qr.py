@@ -65,11 +65,16 @@ def _font(size: int, *, cjk: bool) -> ImageFont.ImageFont:
         return ImageFont.load_default()
 
 
-def qr_sheet_png(*, areas: Sequence[Area], title: str = "", columns: int = 4, scale: int = 6) -> bytes:
+def qr_sheet_png(
+    *, areas: Sequence[Area], title: str = "", columns: int = 4, scale: int = 6
+) -> bytes:
     """One PNG with a QR per area, its code under it, and its name when a CJK font exists."""
     areas = list(areas)[:MAX_SHEET_ITEMS]
     has_cjk = _cjk_font_path() is not None
-    images = [Image.open(io.BytesIO(qr_png(data=area_public_url(a), scale=scale))).convert("L") for a in areas]
+    images = [
+        Image.open(io.BytesIO(qr_png(data=area_public_url(a), scale=scale))).convert("L")
+        for a in areas
+    ]
     cell = max((img.width for img in images), default=200)
     label_h = 56 if has_cjk else 30
     pad = 16

@@ -44,21 +44,30 @@ class EmailSender:
     def send(self, message: OutboxMessage) -> None:
         if "@" not in message.recipient:
             raise SendError(f"not an email address: {message.recipient!r}")
-        subject = message.payload.get("subject") or message.body.split("】", 1)[0].lstrip("【") or "四单"
+        subject = (
+            message.payload.get("subject") or message.body.split("】", 1)[0].lstrip("【") or "四单"
+        )
         send_mail(subject, message.body, settings.DEFAULT_FROM_EMAIL, [message.recipient])
 
 
 class SmsGatewaySender:
     """An HTTP SMS gateway: POST {"to", "text", "template", "id"} as JSON with a bearer key."""
 
-    def __init__(self, *, url: str | None = None, api_key: str | None = None, timeout: float | None = None):
+    def __init__(
+        self, *, url: str | None = None, api_key: str | None = None, timeout: float | None = None
+    ):
         self.url = url if url is not None else settings.SIDAN_SMS_GATEWAY_URL
         self.api_key = api_key if api_key is not None else settings.SIDAN_SMS_GATEWAY_KEY
         self.timeout = timeout if timeout is not None else settings.SIDAN_SMS_GATEWAY_TIMEOUT
 
     def build_request(self, message: OutboxMessage) -> urllib.request.Request:
         body = json.dumps(
-            {"to": message.recipient, "text": message.body, "template": message.template, "id": message.pk},
+            {
+                "to": message.recipient,
+                "text": message.body,
+                "template": message.template,
+                "id": message.pk,
+            },
             ensure_ascii=False,
         ).encode()
         return urllib.request.Request(
@@ -76,7 +85,9 @@ class SmsGatewaySender:
         if not self.url:
             raise SendError("SIDAN_SMS_GATEWAY_URL is not set")
         try:
-            with urllib.request.urlopen(self.build_request(message), timeout=self.timeout) as response:
+            with urllib.request.urlopen(
+                self.build_request(message), timeout=self.timeout
+            ) as response:
                 status = response.status
         except urllib.error.HTTPError as exc:
             raise SendError(f"gateway answered {exc.code}") from exc

@@ -43,7 +43,9 @@ def _chase_due(now: datetime) -> QuerySet:
 
 
 def _sign_due(now: datetime) -> QuerySet:
-    return Order.objects.filter(status=Status.AWAITING_SIGN, sign_due_at__lte=now).order_by("sign_due_at", "pk")
+    return Order.objects.filter(status=Status.AWAITING_SIGN, sign_due_at__lte=now).order_by(
+        "sign_due_at", "pk"
+    )
 
 
 def _resolve_due(now: datetime) -> QuerySet:
@@ -78,7 +80,12 @@ class SweepReport:
 
 
 def run_rule(
-    rule: Rule, *, now: datetime, batch_size: int, max_batches: int, report: SweepReport,
+    rule: Rule,
+    *,
+    now: datetime,
+    batch_size: int,
+    max_batches: int,
+    report: SweepReport,
     on_order: Callable[[int], None] | None = None,
 ) -> None:
     failed: set[int] = set()
@@ -99,7 +106,9 @@ def run_rule(
                     with transaction.atomic():
                         if rule.step(order=order, now=now):
                             acted += 1
-                except Exception as exc:  # one bad order must not stall the rest (OrderError included)
+                except (
+                    Exception
+                ) as exc:  # one bad order must not stall the rest (OrderError included)
                     failed.add(order.pk)
                     log.exception("sweep %s failed on order %s: %s", rule.name, order.pk, exc)
         if len(orders) < batch_size:
@@ -110,8 +119,12 @@ def run_rule(
 
 
 def run_sweep(
-    *, now: datetime | None = None, batch_size: int | None = None, max_batches: int | None = None,
-    on_order: Callable[[int], None] | None = None, retry_messages: bool = True,
+    *,
+    now: datetime | None = None,
+    batch_size: int | None = None,
+    max_batches: int | None = None,
+    on_order: Callable[[int], None] | None = None,
+    retry_messages: bool = True,
 ) -> SweepReport:
     """One pass over every rule, then a retry of stale pending outbox messages."""
     now = now or clock.now()
@@ -119,7 +132,14 @@ def run_sweep(
     max_batches = max_batches or settings.SIDAN_SWEEP_MAX_BATCHES
     report = SweepReport()
     for rule in RULES:
-        run_rule(rule, now=now, batch_size=batch_size, max_batches=max_batches, report=report, on_order=on_order)
+        run_rule(
+            rule,
+            now=now,
+            batch_size=batch_size,
+            max_batches=max_batches,
+            report=report,
+            on_order=on_order,
+        )
     if retry_messages:
         report.messages_retried = outbox.retry_due(now=now)
     if report.total or report.failed:

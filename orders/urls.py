@@ -1,4 +1,3 @@
-from django.urls import path
 
 from orders.views import public, qrcodes, staff, supervision
 

@@ -53,7 +53,9 @@ def mask_phone(phone: str) -> str:
 
 
 def _hash(*, phone: str, code: str) -> str:
-    return salted_hmac("sidan.phone-verification", f"{phone}:{code}", algorithm="sha256").hexdigest()
+    return salted_hmac(
+        "sidan.phone-verification", f"{phone}:{code}", algorithm="sha256"
+    ).hexdigest()
 
 
 def _check_phone(phone: str) -> str:
@@ -70,10 +72,13 @@ def _wait_message(seconds: float) -> str:
 def _session_throttle(session: MutableMapping, now: datetime) -> list[float]:
     """Recent send times (epoch seconds) of this session; raises when over the limit."""
     hour_ago = (now - timedelta(hours=1)).timestamp()
-    sends = [t for t in session.get(_SESSION_SENDS, []) if isinstance(t, (int, float)) and t > hour_ago]
+    sends = [
+        t for t in session.get(_SESSION_SENDS, []) if isinstance(t, (int, float)) and t > hour_ago
+    ]
     if sends and now.timestamp() - max(sends) < SEND_INTERVAL.total_seconds():
         raise VerificationError(
-            "too_soon", _wait_message(SEND_INTERVAL.total_seconds() - (now.timestamp() - max(sends)))
+            "too_soon",
+            _wait_message(SEND_INTERVAL.total_seconds() - (now.timestamp() - max(sends))),
         )
     if len(sends) >= SESSION_SENDS_PER_HOUR:
         raise VerificationError("too_many", _("本机一小时内获取验证码次数过多，请稍后再试。"))
@@ -99,13 +104,18 @@ def verification_send(
             wait = (SEND_INTERVAL - (now - recent[0].created_at)).total_seconds()
             raise VerificationError("too_soon", _wait_message(wait))
         if len(recent) >= SENDS_PER_HOUR:
-            raise VerificationError("too_many", _("这个号码一小时内获取验证码次数过多，请稍后再试。"))
+            raise VerificationError(
+                "too_many", _("这个号码一小时内获取验证码次数过多，请稍后再试。")
+            )
         # Only the newest code is valid.
-        PhoneVerification.objects.filter(phone=phone, verified_at__isnull=True, expires_at__gt=now).update(
-            expires_at=now
-        )
+        PhoneVerification.objects.filter(
+            phone=phone, verified_at__isnull=True, expires_at__gt=now
+        ).update(expires_at=now)
         verification = PhoneVerification.objects.create(
-            phone=phone, code_hash=_hash(phone=phone, code=code), created_at=now, expires_at=now + CODE_TTL
+            phone=phone,
+            code_hash=_hash(phone=phone, code=code),
+            created_at=now,
+            expires_at=now + CODE_TTL,
         )
         notify.queue_message(
             recipient=phone,

@@ -23,7 +23,9 @@ class MemberUnit(models.Model):
         verbose_name = _("成员单位")
         verbose_name_plural = _("成员单位")
         ordering = ["community__path", "name"]
-        constraints = [models.UniqueConstraint(fields=["community", "name"], name="memberunit_unique_name")]
+        constraints = [
+            models.UniqueConstraint(fields=["community", "name"], name="memberunit_unique_name")
+        ]
 
     def __str__(self) -> str:
         return self.name

@@ -40,9 +40,15 @@ def pytest_report_header(config: pytest.Config) -> list[str]:
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    skip_e2e = None if chromium_available() else pytest.mark.skip(reason=f"{CHROMIUM_PATH} not installed")
+    skip_e2e = (
+        None if chromium_available() else pytest.mark.skip(reason=f"{CHROMIUM_PATH} not installed")
+    )
     on_sqlite = settings.DATABASES["default"]["ENGINE"].endswith("sqlite3")
-    skip_pg = pytest.mark.skip(reason="needs PostgreSQL: set DATABASE_URL=postgres://...") if on_sqlite else None
+    skip_pg = (
+        pytest.mark.skip(reason="needs PostgreSQL: set DATABASE_URL=postgres://...")
+        if on_sqlite
+        else None
+    )
     for item in items:
         if skip_e2e and item.get_closest_marker("e2e"):
             item.add_marker(skip_e2e)
@@ -51,7 +57,9 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
 
 def pytest_terminal_summary(terminalreporter, exitstatus: int, config: pytest.Config) -> None:
-    terminalreporter.write_sep("-", browser_status_line(), bold=True, yellow=not chromium_available())
+    terminalreporter.write_sep(
+        "-", browser_status_line(), bold=True, yellow=not chromium_available()
+    )
 
 
 @pytest.fixture(autouse=True)
@@ -106,7 +114,16 @@ def browser() -> Iterator:
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:
-        instance = pw.chromium.launch(executable_path=str(CHROMIUM_PATH), headless=True, args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"])
+        instance = pw.chromium.launch(
+            executable_path=str(CHROMIUM_PATH),
+            headless=True,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--no-first-run",
+            ],
+        )
         yield instance
         instance.close()
 

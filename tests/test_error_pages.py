@@ -38,8 +38,12 @@ def test_the_500_page_renders_with_an_empty_context():
 
 @pytest.mark.parametrize(
     ("view", "status", "text"),
-    [(defaults.bad_request, 400, "这个请求无法处理"), (defaults.permission_denied, 403, "无法完成这个操作"),
-     (defaults.page_not_found, 404, "找不到这个页面"), (defaults.server_error, 500, "系统暂时出错了")],
+    [
+        (defaults.bad_request, 400, "这个请求无法处理"),
+        (defaults.permission_denied, 403, "无法完成这个操作"),
+        (defaults.page_not_found, 404, "找不到这个页面"),
+        (defaults.server_error, 500, "系统暂时出错了"),
+    ],
 )
 def test_each_error_page_renders_for_a_bare_request(view, status, text):
     """No middleware ran (a 400 can come from the host check): no user, no session."""

@@ -64,7 +64,9 @@ def _walk(patterns, prefix: str = "", namespace: str = "") -> Iterator[Route]:
             ns = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
             yield from _walk(entry.url_patterns, route, ns)
         elif isinstance(entry, URLPattern):
-            assert not route.startswith("^"), f"regex route {route!r}: teach this test its parameters"
+            assert not route.startswith("^"), (
+                f"regex route {route!r}: teach this test its parameters"
+            )
             params = tuple(
                 (conv or "str", name) for conv, name in re.findall(r"<(?:(\w+):)?(\w+)>", route)
             )
@@ -80,8 +82,17 @@ ROUTES = project_routes()
 
 def test_the_walk_finds_every_part_of_the_site():
     names = {r.name for r in ROUTES}
-    assert {"home", "login", "logout", "set_language", "grids:area_import_confirm", "orders:place_at",
-            "orders:track_photo", "orders:staff_order_action", "orders:callback_record"} <= names
+    assert {
+        "home",
+        "login",
+        "logout",
+        "set_language",
+        "grids:area_import_confirm",
+        "orders:place_at",
+        "orders:track_photo",
+        "orders:staff_order_action",
+        "orders:callback_record",
+    } <= names
     assert not any(r.route.startswith("admin/") for r in ROUTES)
 
 
@@ -106,27 +117,47 @@ def build_scene() -> Scene:
     ours = [new, signed(world), resolved(world), extension_requested(world)]
     their_new = world.place(area=w.other_microgrid, photos=[png()], resident_phone="13900139000")
     theirs_done = world.place(area=w.other_microgrid, resident_phone="13900139000")
-    services.order_dispatch(order_id=theirs_done.pk, actor=w.other_dispatcher, tier=Tier.PROPERTY,
-                            handler_user=w.other_property_manager)
+    services.order_dispatch(
+        order_id=theirs_done.pk,
+        actor=w.other_dispatcher,
+        tier=Tier.PROPERTY,
+        handler_user=w.other_property_manager,
+    )
     services.order_sign(order_id=theirs_done.pk, actor=w.other_property_manager)
-    services.order_resolve(order_id=theirs_done.pk, actor=w.other_property_manager, result_note="已修好")
+    services.order_resolve(
+        order_id=theirs_done.pk, actor=w.other_property_manager, result_note="已修好"
+    )
     theirs = [their_new, Order.objects.get(pk=theirs_done.pk)]
     now = timezone.now()
     scene = Scene(world=world, superuser=SuperuserFactory(), ours=ours, theirs=theirs)
     for order in (ours[1], theirs[1]):
         scene.supervision_ids.append(
-            SupervisionItem.objects.create(order=order, kind=SupervisionKind.OVERDUE, raised_at=now).pk
+            SupervisionItem.objects.create(
+                order=order, kind=SupervisionKind.OVERDUE, raised_at=now
+            ).pk
         )
     for order in (ours[2], theirs[1]):
-        task, _ = CallbackTask.objects.get_or_create(order=order, defaults={"due_at": now - timedelta(hours=1)})
+        task, _ = CallbackTask.objects.get_or_create(
+            order=order, defaults={"due_at": now - timedelta(hours=1)}
+        )
         scene.callback_ids.append(task.pk)
     for order in (new, their_new):
         scene.photo_of[order.pk] = order.photos.first().pk
     return scene
 
 
-ROLES = ("anonymous", "resident", "dispatcher", "property_manager", "grid_leader", "unit_liaison",
-         "street_official", "other_dispatcher", "other_property_manager", "superuser")
+ROLES = (
+    "anonymous",
+    "resident",
+    "dispatcher",
+    "property_manager",
+    "grid_leader",
+    "unit_liaison",
+    "street_official",
+    "other_dispatcher",
+    "other_property_manager",
+    "superuser",
+)
 
 
 def client_as(role: str, scene: Scene) -> Client:
@@ -146,8 +177,18 @@ def client_as(role: str, scene: Scene) -> Client:
 
 HOSTILE_INTS = ["0", HUGE_INT, "1" + "0" * 400]
 HOSTILE_STRS = [
-    "..", "../", "...", "x" * 5000, "东湖社区-𝕏😀\u202e", "'; DROP TABLE orders_order; --",
-    '"><script>alert(1)</script>', "LX01%20OR%201=1", " ", "-", "_", "a" * 41,
+    "..",
+    "../",
+    "...",
+    "x" * 5000,
+    "东湖社区-𝕏😀\u202e",
+    "'; DROP TABLE orders_order; --",
+    '"><script>alert(1)</script>',
+    "LX01%20OR%201=1",
+    " ",
+    "-",
+    "_",
+    "a" * 41,
 ]
 
 
@@ -167,8 +208,14 @@ def valid_values(converter: str, name: str, scene: Scene) -> list[str]:
     if name == "token":
         return [o.tracking_token for o in ours + theirs]
     if name == "code":
-        return [w.microgrid.code, w.community.code, w.other_microgrid.code, w.other_community.code,
-                w.street.code, w.grid.code]
+        return [
+            w.microgrid.code,
+            w.community.code,
+            w.other_microgrid.code,
+            w.other_community.code,
+            w.street.code,
+            w.grid.code,
+        ]
     raise AssertionError(f"no values for <{converter}:{name}>: teach this test the new parameter")
 
 
@@ -190,11 +237,15 @@ def path_variants(route: Route, scene: Scene) -> tuple[list[str], list[str]]:
     if route.name == "orders:staff_order_action":
         # Every action on every order: the statuses decide which forms run.
         orders = [str(o.pk) for o in (*scene.ours, scene.theirs[0])]
-        real = [fill(route.route, {"order_id": o, "action": a})
-                for o, a in itertools.product(orders, valid["action"])]
+        real = [
+            fill(route.route, {"order_id": o, "action": a})
+            for o, a in itertools.product(orders, valid["action"])
+        ]
     elif route.name in ("orders:track_photo", "orders:staff_order_photo"):
         # A photo with its own order, and with the other community's order.
-        owner = {scene.photo_of[o.pk]: o for o in scene.ours + scene.theirs if o.pk in scene.photo_of}
+        owner = {
+            scene.photo_of[o.pk]: o for o in scene.ours + scene.theirs if o.pk in scene.photo_of
+        }
         for photo_id, order in owner.items():
             for other in (order, *(o for o in (scene.ours[0], scene.theirs[0]) if o != order)):
                 key = "token" if "token" in valid else "order_id"
@@ -211,21 +262,58 @@ def path_variants(route: Route, scene: Scene) -> tuple[list[str], list[str]]:
 
 QUERIES = [
     "",
-    (f"page={HUGE_INT}&tier=abc&level=-5&days={HUGE_INT}&community=%00&code=%00LX&token=..%2F&q=%27%22"
-     "&status=evil&grid=%00&overdue=maybe&category=-1&queue=%F0%9F%98%80&micro=x&template=%00&channel=%00"),
+    (
+        f"page={HUGE_INT}&tier=abc&level=-5&days={HUGE_INT}&community=%00&code=%00LX&token=..%2F&q=%27%22"
+        "&status=evil&grid=%00&overdue=maybe&category=-1&queue=%F0%9F%98%80&micro=x&template=%00&channel=%00"
+    ),
     "%ff%fe=%c3%28&code=%ff&token=%ff%ff&page=%ff&tier=%c0%af&community=%ed%a0%80&q=%ff",
-    ("page=-1&tier=4&level=99999999999999999999&days=-3&community=LX02&code=LX02&grid=LX02-G01"
-     "&category=99999999999999999999&loc_community=LX02&loc_grid=" + "x" * 5000),
+    (
+        "page=-1&tier=4&level=99999999999999999999&days=-3&community=LX02&code=LX02&grid=LX02-G01"
+        "&category=99999999999999999999&loc_community=LX02&loc_grid=" + "x" * 5000
+    ),
 ]
 
 # --- garbage forms ---------------------------------------------------------------------
 
 FORM_FIELDS = (
-    "action", "seen_status", "rating", "comment", "resident_phone", "otp_code", "area_code", "category",
-    "nature", "urgency", "description", "resident_name", "expected_status", "expected_version", "tier",
-    "handler", "note", "reason", "until", "result_note", "original", "return_to", "channel",
-    "loc_community", "loc_grid", "loc_compound", "loc_microgrid", "token", "reached", "resolved",
-    "username", "password", "language", "next", "duplicate_of", "community", "level", "page",
+    "action",
+    "seen_status",
+    "rating",
+    "comment",
+    "resident_phone",
+    "otp_code",
+    "area_code",
+    "category",
+    "nature",
+    "urgency",
+    "description",
+    "resident_name",
+    "expected_status",
+    "expected_version",
+    "tier",
+    "handler",
+    "note",
+    "reason",
+    "until",
+    "result_note",
+    "original",
+    "return_to",
+    "channel",
+    "loc_community",
+    "loc_grid",
+    "loc_compound",
+    "loc_microgrid",
+    "token",
+    "reached",
+    "resolved",
+    "username",
+    "password",
+    "language",
+    "next",
+    "duplicate_of",
+    "community",
+    "level",
+    "page",
 )
 
 
@@ -247,15 +335,35 @@ def _prefixed(scene: Scene, data: dict) -> dict:
 def payloads(scene: Scene) -> list[tuple[str, dict]]:
     w = scene.world
     plausible = {
-        "seen_status": "awaiting_dispatch", "rating": "satisfied", "comment": "好",
-        "resident_phone": PHONE, "otp_code": "000000", "area_code": w.microgrid.code,
-        "category": str(w.category.pk), "nature": "help", "urgency": "normal",
-        "description": "楼道灯坏了一个星期", "resident_name": "王阿姨",
-        "expected_status": "in_progress", "expected_version": "0", "tier": "1",
-        "handler": str(w.property_manager.pk), "note": "说明", "reason": "invalid",
-        "until": "2030-01-01", "result_note": "已修好", "original": "", "return_to": "detail",
-        "channel": "hotline", "reached": "yes", "resolved": "yes", "language": "en", "next": "/",
-        "token": "x", "username": "dispatcher", "password": "wrong",
+        "seen_status": "awaiting_dispatch",
+        "rating": "satisfied",
+        "comment": "好",
+        "resident_phone": PHONE,
+        "otp_code": "000000",
+        "area_code": w.microgrid.code,
+        "category": str(w.category.pk),
+        "nature": "help",
+        "urgency": "normal",
+        "description": "楼道灯坏了一个星期",
+        "resident_name": "王阿姨",
+        "expected_status": "in_progress",
+        "expected_version": "0",
+        "tier": "1",
+        "handler": str(w.property_manager.pk),
+        "note": "说明",
+        "reason": "invalid",
+        "until": "2030-01-01",
+        "result_note": "已修好",
+        "original": "",
+        "return_to": "detail",
+        "channel": "hotline",
+        "reached": "yes",
+        "resolved": "yes",
+        "language": "en",
+        "next": "/",
+        "token": "x",
+        "username": "dispatcher",
+        "password": "wrong",
     }
     garbage = {
         "empty strings": dict.fromkeys(FORM_FIELDS, ""),
@@ -276,14 +384,34 @@ def payloads(scene: Scene) -> list[tuple[str, dict]]:
     edge = {
         "last date": {"until": "9999-12-31", "expected_version": HUGE_INT},
         "first date": {"until": "0001-01-01", "tier": HUGE_INT, "handler": HUGE_INT},
-        "other community": {"area_code": w.other_microgrid.code, "loc_community": w.other_community.code,
-                            "handler": str(w.other_property_manager.pk), "reason": "duplicate",
-                            "original": scene.theirs[0].reference, "expected_status": "awaiting_sign"},
-        "invalid choices": {"rating": "superb", "tier": "7", "nature": "evil", "urgency": "-1",
-                            "channel": "qr", "reason": "evil", "expected_status": "closed", "reached": "maybe",
-                            "resolved": "2", "category": "-1", "return_to": "//evil.example"},
-        "dispatch duplicate": {"reason": "duplicate", "original": "x" * 33, "expected_status": "awaiting_dispatch",
-                               "tier": "3", "handler": str(w.unit.pk)},
+        "other community": {
+            "area_code": w.other_microgrid.code,
+            "loc_community": w.other_community.code,
+            "handler": str(w.other_property_manager.pk),
+            "reason": "duplicate",
+            "original": scene.theirs[0].reference,
+            "expected_status": "awaiting_sign",
+        },
+        "invalid choices": {
+            "rating": "superb",
+            "tier": "7",
+            "nature": "evil",
+            "urgency": "-1",
+            "channel": "qr",
+            "reason": "evil",
+            "expected_status": "closed",
+            "reached": "maybe",
+            "resolved": "2",
+            "category": "-1",
+            "return_to": "//evil.example",
+        },
+        "dispatch duplicate": {
+            "reason": "duplicate",
+            "original": "x" * 33,
+            "expected_status": "awaiting_dispatch",
+            "tier": "3",
+            "handler": str(w.unit.pk),
+        },
     }
     for label, data in edge.items():
         out.append((label, _prefixed(scene, plausible | {"action": "place"} | data)))
@@ -293,16 +421,39 @@ def payloads(scene: Scene) -> list[tuple[str, dict]]:
 def file_payloads(scene: Scene) -> list[tuple[str, dict]]:
     """Built fresh for each request: an uploaded file is read once."""
     w = scene.world
-    base = {"action": "place", "area_code": w.microgrid.code, "category": str(w.category.pk), "nature": "help",
-            "urgency": "normal", "description": "楼道灯坏了一个星期", "resident_phone": PHONE, "otp_code": "000000",
-            "channel": "hotline", "expected_status": "in_progress", "result_note": "已修好"}
+    base = {
+        "action": "place",
+        "area_code": w.microgrid.code,
+        "category": str(w.category.pk),
+        "nature": "help",
+        "urgency": "normal",
+        "description": "楼道灯坏了一个星期",
+        "resident_phone": PHONE,
+        "otp_code": "000000",
+        "channel": "hotline",
+        "expected_status": "in_progress",
+        "result_note": "已修好",
+    }
     return [
         ("text as photo", base | {"photos": _text_file(), "file": _text_file("areas.xlsx")}),
         ("too many photos", base | {"photos": [png(f"p{i}.png") for i in range(5)]}),
-        ("empty files", base | {"photos": SimpleUploadedFile("e.png", b""),
-                                "file": SimpleUploadedFile("e.csv", b"")}),
-        ("garbage csv", base | {"file": SimpleUploadedFile("a.csv", "编码,名称\n\x00\xff,;;;\n".encode()
-                                                            + b"\xff\xfe")}),
+        (
+            "empty files",
+            base
+            | {
+                "photos": SimpleUploadedFile("e.png", b""),
+                "file": SimpleUploadedFile("e.csv", b""),
+            },
+        ),
+        (
+            "garbage csv",
+            base
+            | {
+                "file": SimpleUploadedFile(
+                    "a.csv", "编码,名称\n\x00\xff,;;;\n".encode() + b"\xff\xfe"
+                )
+            },
+        ),
     ]
 
 
@@ -343,8 +494,15 @@ def _check(failures: list[str], errors: list[str], what: str, response) -> None:
 # Visits that log out, forget the verified phone or switch the language: start afresh after.
 SESSION_ENDING = {"logout", "orders:mine", "set_language"}
 # The forms sent to every real path but the first (which gets them all).
-FOCUSED = ("nothing", "lists", "last date", "first date", "other community", "invalid choices",
-           "dispatch duplicate")
+FOCUSED = (
+    "nothing",
+    "lists",
+    "last date",
+    "first date",
+    "other community",
+    "invalid choices",
+    "dispatch duplicate",
+)
 
 
 # Pages without login behave alike for every staff post: the other posts take a sample
@@ -378,7 +536,10 @@ def _sweep(role: str, scene: Scene, server_errors: list[str]) -> tuple[int, list
                 posts = forms + file_payloads(scene)
             elif route.name == "orders:staff_order_action" and path in real:
                 # Every action on every order is many pages: two of the focused forms each, in turn.
-                gets, posts = [("", n % 2 == 1)], [focused[n % len(focused)], focused[(n + 3) % len(focused)]]
+                gets, posts = (
+                    [("", n % 2 == 1)],
+                    [focused[n % len(focused)], focused[(n + 3) % len(focused)]],
+                )
             elif path in real:
                 gets, posts = [("", n % 2 == 1)], focused
             else:
@@ -408,9 +569,13 @@ def quiet_request_log():
 def test_no_url_answers_5xx_to_anything(role, db, server_errors, quiet_request_log):
     requests, failures = _sweep(role, build_scene(), server_errors)
     print(f"{role}: {requests} requests over {len(ROUTES)} URL patterns")
-    kinds = sorted({f.strip().splitlines()[-1] + " <- " + f.split("]")[0].split(" [")[0] for f in failures})
-    assert not failures, f"{len(failures)} server errors; distinct:\n" + "\n".join(kinds[:60]) + (
-        "\n\nfirst:\n" + failures[0]
+    kinds = sorted(
+        {f.strip().splitlines()[-1] + " <- " + f.split("]")[0].split(" [")[0] for f in failures}
+    )
+    assert not failures, (
+        f"{len(failures)} server errors; distinct:\n"
+        + "\n".join(kinds[:60])
+        + ("\n\nfirst:\n" + failures[0])
     )
 
 
@@ -430,7 +595,10 @@ def _foreign_pages(scene: Scene, role: str) -> list[tuple[str, str]]:
     """(method, path) of an order outside the role's community, its photo and every action."""
     order = scene.theirs[0] if role in OUR_STAFF else scene.ours[0]
     photo = scene.photo_of[order.pk]
-    pages = [("get", f"/staff/orders/{order.pk}/"), ("get", f"/staff/orders/{order.pk}/photos/{photo}/")]
+    pages = [
+        ("get", f"/staff/orders/{order.pk}/"),
+        ("get", f"/staff/orders/{order.pk}/photos/{photo}/"),
+    ]
     pages += [("post", f"/staff/orders/{order.pk}/act/{action}/") for action in ACTION_FORMS]
     return pages
 
@@ -442,7 +610,11 @@ def test_staff_get_404_for_the_other_communitys_order(scene, role):
     status_before = order.status
     for method, path in _foreign_pages(scene, role):
         for headers in ({}, HX):
-            data = {"expected_status": order.status, "note": "x", "reason": "invalid"} if method == "post" else None
+            data = (
+                {"expected_status": order.status, "note": "x", "reason": "invalid"}
+                if method == "post"
+                else None
+            )
             response = getattr(client, method)(path, data, **headers)
             assert response.status_code == 404, (method, path, headers, response.status_code)
     order.refresh_from_db()
@@ -455,7 +627,9 @@ def test_a_resident_token_does_not_open_another_orders_photo(scene):
     ours, theirs = scene.ours[0], scene.theirs[0]
     response = client.get(f"/t/{ours.tracking_token}/photos/{scene.photo_of[theirs.pk]}/")
     assert response.status_code == 404
-    assert client.get(f"/t/{ours.tracking_token}/photos/{scene.photo_of[ours.pk]}/").status_code == 200
+    assert (
+        client.get(f"/t/{ours.tracking_token}/photos/{scene.photo_of[ours.pk]}/").status_code == 200
+    )
 
 
 @pytest.mark.parametrize("role", ("anonymous", "resident"))
@@ -464,8 +638,10 @@ def test_staff_pages_do_not_open_to_visitors(scene, role):
     order = scene.ours[0]
     response = client.get(f"/staff/orders/{order.pk}/")
     assert response.status_code == 302 and "/login/" in response["Location"]
-    response = client.post(f"/staff/orders/{order.pk}/act/cancel/", {"reason": "invalid", "note": "x",
-                                                                      "expected_status": order.status})
+    response = client.post(
+        f"/staff/orders/{order.pk}/act/cancel/",
+        {"reason": "invalid", "note": "x", "expected_status": order.status},
+    )
     assert response.status_code == 302 and "/login/" in response["Location"]
     order.refresh_from_db()
     assert order.status == "awaiting_dispatch"

@@ -34,24 +34,34 @@ class MultipleImageField(forms.ImageField):
         cleaned = []
         for f in files:
             if f.size > MAX_PHOTO_BYTES:
-                raise ValidationError(_("照片“%(name)s”超过 5 MB，请压缩后再上传。"), params={"name": f.name})
+                raise ValidationError(
+                    _("照片“%(name)s”超过 5 MB，请压缩后再上传。"), params={"name": f.name}
+                )
             cleaned.append(super().clean(f, initial))
         return cleaned
 
 
 class OrderPlaceForm(forms.Form):
     category = forms.ModelChoiceField(
-        label=_("问题类别"), queryset=Category.objects.filter(is_active=True), empty_label=_("请选择类别")
+        label=_("问题类别"),
+        queryset=Category.objects.filter(is_active=True),
+        empty_label=_("请选择类别"),
     )
     nature = forms.ChoiceField(label=_("诉求性质"), choices=Nature.choices, initial=Nature.HELP)
-    urgency = forms.ChoiceField(label=_("紧急程度"), choices=Urgency.choices, initial=Urgency.NORMAL)
+    urgency = forms.ChoiceField(
+        label=_("紧急程度"), choices=Urgency.choices, initial=Urgency.NORMAL
+    )
     area_code = forms.CharField(label=_("位置编码"), max_length=40)
     description = forms.CharField(
-        label=_("问题描述"), max_length=2000, widget=forms.Textarea(attrs={"rows": 5}),
+        label=_("问题描述"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 5}),
         help_text=_("请写清楚在哪里、发生了什么、希望怎样解决。"),
     )
     resident_phone = forms.CharField(
-        label=_("手机号码"), max_length=11, validators=[phone_validator],
+        label=_("手机号码"),
+        max_length=11,
+        validators=[phone_validator],
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "tel"}),
     )
     resident_name = forms.CharField(label=_("称呼（选填）"), max_length=40, required=False)

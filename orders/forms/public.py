@@ -16,7 +16,12 @@ def _code_field() -> forms.CharField:
         max_length=6,
         required=False,
         widget=forms.TextInput(
-            attrs={"inputmode": "numeric", "autocomplete": "one-time-code", "pattern": r"\d{6}", "size": 8}
+            attrs={
+                "inputmode": "numeric",
+                "autocomplete": "one-time-code",
+                "pattern": r"\d{6}",
+                "size": 8,
+            }
         ),
     )
 
@@ -32,14 +37,25 @@ class ResidentOrderForm(OrderPlaceForm):
         self.fields["area_code"].widget = forms.HiddenInput()
         self.fields["area_code"].error_messages["required"] = _("请先选择位置。")
         self.order_fields(
-            ["area_code", "category", "nature", "urgency", "description", "photos",
-             "resident_name", "resident_phone", "otp_code"]
+            [
+                "area_code",
+                "category",
+                "nature",
+                "urgency",
+                "description",
+                "photos",
+                "resident_name",
+                "resident_phone",
+                "otp_code",
+            ]
         )
 
 
 class PhoneForm(forms.Form):
     resident_phone = forms.CharField(
-        label=_("手机号码"), max_length=11, validators=[phone_validator],
+        label=_("手机号码"),
+        max_length=11,
+        validators=[phone_validator],
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "tel"}),
     )
     otp_code = _code_field()
@@ -47,10 +63,17 @@ class PhoneForm(forms.Form):
 
 class RatingForm(forms.Form):
     rating = forms.ChoiceField(
-        label=_("您对办理结果满意吗？"), choices=Rating.choices, widget=forms.RadioSelect,
-        error_messages={"required": _("请选择满意、基本满意或不满意。"),
-                        "invalid_choice": _("请选择满意、基本满意或不满意。")},
+        label=_("您对办理结果满意吗？"),
+        choices=Rating.choices,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": _("请选择满意、基本满意或不满意。"),
+            "invalid_choice": _("请选择满意、基本满意或不满意。"),
+        },
     )
     comment = forms.CharField(
-        label=_("评价意见（选填）"), max_length=1000, required=False, widget=forms.Textarea(attrs={"rows": 3})
+        label=_("评价意见（选填）"),
+        max_length=1000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )

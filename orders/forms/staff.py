@@ -34,7 +34,10 @@ class BoardFilterForm(forms.Form):
     )
     grid = forms.ChoiceField(label=_("网格"), required=False)
     tier = forms.TypedChoiceField(
-        label=_("层级"), required=False, coerce=int, empty_value=None,
+        label=_("层级"),
+        required=False,
+        coerce=int,
+        empty_value=None,
         choices=[("", _("全部层级"))] + Tier.choices,
     )
     channel = forms.ChoiceField(
@@ -42,7 +45,9 @@ class BoardFilterForm(forms.Form):
     )
     overdue = forms.BooleanField(label=_("只看超期"), required=False)
     q = forms.CharField(
-        label=_("搜索"), required=False, max_length=100,
+        label=_("搜索"),
+        required=False,
+        max_length=100,
         widget=forms.SearchInput(attrs={"placeholder": _("编号、电话或描述")}),
     )
 
@@ -90,8 +95,12 @@ class SignForm(ActionForm):
 class DispatchForm(ActionForm):
     tier = forms.TypedChoiceField(label=_("派单层级"), choices=Tier.choices, coerce=int)
     handler = forms.ChoiceField(label=_("承办人 / 承办单位"))
-    note = forms.CharField(label=_("派单说明"), required=False, max_length=2000,
-                           widget=forms.Textarea(attrs={"rows": 2}))
+    note = forms.CharField(
+        label=_("派单说明"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
 
     def __init__(self, *args, order: Order, tier: int, candidates: list, **kwargs):
         kwargs.setdefault("initial", {}).setdefault("tier", tier)
@@ -122,12 +131,16 @@ class DispatchForm(ActionForm):
 
 
 class ReturnForm(ActionForm):
-    reason = forms.CharField(label=_("退单理由"), max_length=500, widget=forms.Textarea(attrs={"rows": 2}))
+    reason = forms.CharField(
+        label=_("退单理由"), max_length=500, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 class RequestExtensionForm(ActionForm):
     until = forms.DateField(label=_("延期至"), widget=forms.DateInput(attrs={"type": "date"}))
-    reason = forms.CharField(label=_("延期理由"), max_length=500, widget=forms.Textarea(attrs={"rows": 2}))
+    reason = forms.CharField(
+        label=_("延期理由"), max_length=500, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
     def clean_until(self) -> datetime:
         # The end of the chosen day, local time: "until the 20th" means through the 20th.
@@ -143,25 +156,37 @@ class RefuseExtensionForm(ActionForm):
 
 
 class EscalateForm(ActionForm):
-    reason = forms.CharField(label=_("升级理由"), max_length=500, widget=forms.Textarea(attrs={"rows": 2}))
+    reason = forms.CharField(
+        label=_("升级理由"), max_length=500, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 class ResolveForm(ActionForm):
-    result_note = forms.CharField(label=_("办理结果"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
+    result_note = forms.CharField(
+        label=_("办理结果"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+    )
     photos = MultipleImageField(label=_("结果照片（选填，最多 3 张）"))
 
 
 class RateForm(ActionForm):
-    rating = forms.ChoiceField(label=_("回访评价"), choices=Rating.choices, widget=forms.RadioSelect)
-    comment = forms.CharField(label=_("居民意见"), required=False, max_length=1000,
-                              widget=forms.Textarea(attrs={"rows": 2}))
+    rating = forms.ChoiceField(
+        label=_("回访评价"), choices=Rating.choices, widget=forms.RadioSelect
+    )
+    comment = forms.CharField(
+        label=_("居民意见"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
 
 
 class CancelForm(ActionForm):
     reason = forms.ChoiceField(
         label=_("撤销原因"),
-        choices=[(CancelReason.DUPLICATE, CancelReason.DUPLICATE.label),
-                 (CancelReason.INVALID, CancelReason.INVALID.label)],
+        choices=[
+            (CancelReason.DUPLICATE, CancelReason.DUPLICATE.label),
+            (CancelReason.INVALID, CancelReason.INVALID.label),
+        ],
         widget=forms.RadioSelect,
     )
     original = forms.CharField(label=_("原工单编号（重复工单填写）"), required=False, max_length=32)
@@ -182,7 +207,9 @@ class CancelForm(ActionForm):
             else:
                 original = self.originals.filter(reference=reference).first()
                 if original is None:
-                    self.add_error("original", _("找不到编号为 %(ref)s 的工单。") % {"ref": reference})
+                    self.add_error(
+                        "original", _("找不到编号为 %(ref)s 的工单。") % {"ref": reference}
+                    )
                 data["duplicate_of"] = original
         elif data.get("reason") == CancelReason.INVALID and not (data.get("note") or "").strip():
             self.add_error("note", _("撤销无效工单须填写说明。"))
@@ -190,7 +217,9 @@ class CancelForm(ActionForm):
 
 
 class NoteForm(ActionForm):
-    note = forms.CharField(label=_("备注"), max_length=1000, widget=forms.Textarea(attrs={"rows": 2}))
+    note = forms.CharField(
+        label=_("备注"), max_length=1000, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 ACTION_FORMS: dict[str, type[ActionForm]] = {
@@ -233,8 +262,17 @@ class StaffIntakeForm(OrderPlaceForm):
     channel = forms.ChoiceField(
         label=_("受理渠道"), choices=[(c.value, c.label) for c in STAFF_CHANNELS]
     )
-    field_order = ("channel", "category", "nature", "urgency", "area_code", "description",
-                   "resident_phone", "resident_name", "photos")
+    field_order = (
+        "channel",
+        "category",
+        "nature",
+        "urgency",
+        "area_code",
+        "description",
+        "resident_phone",
+        "resident_name",
+        "photos",
+    )
 
     def __init__(self, data=None, *args, **kwargs):
         if data is not None and not (data.get("area_code") or "").strip():

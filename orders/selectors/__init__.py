@@ -17,14 +17,21 @@ def orders_for_user(*, user) -> QuerySet[Order]:
 
 def with_version(queryset: QuerySet[Order]) -> QuerySet[Order]:
     """Annotate ``version`` (services.order_version) so action forms can carry it."""
-    latest = OrderEvent.objects.filter(order=OuterRef("pk")).exclude(to_status="").order_by("-id").values("id")[:1]
+    latest = (
+        OrderEvent.objects.filter(order=OuterRef("pk"))
+        .exclude(to_status="")
+        .order_by("-id")
+        .values("id")[:1]
+    )
     return queryset.annotate(version=Coalesce(Subquery(latest), Value(0)))
 
 
 def order_for_user(*, user, order_id: int) -> Order:
     """One order the user may see, with what its pages need; 404 outside the scope."""
     return get_object_or_404(
-        orders_for_user(user=user).select_related("category", "area", "handler_user", "handler_unit", "placed_by"),
+        orders_for_user(user=user).select_related(
+            "category", "area", "handler_user", "handler_unit", "placed_by"
+        ),
         pk=order_id,
     )
 

@@ -32,11 +32,15 @@ _PHONE = re.compile(r"^(1\d{2})\d{4}(\d{4})$")
 _CODE = re.compile(r"\d{4,8}")
 
 
-def supervision_items_for_user(*, user, include_resolved: bool = False) -> QuerySet[SupervisionItem]:
+def supervision_items_for_user(
+    *, user, include_resolved: bool = False
+) -> QuerySet[SupervisionItem]:
     """Supervision items on orders in the user's street-official scope, with their holders."""
     qs = SupervisionItem.objects.filter(
         access.scope_q(user, path_field="order__area__path", roles=SUPERVISION_ROLES)
-    ).select_related("order", "order__category", "order__area", "order__handler_user", "order__handler_unit")
+    ).select_related(
+        "order", "order__category", "order__area", "order__handler_user", "order__handler_unit"
+    )
     if not include_resolved:
         qs = qs.filter(resolved_at__isnull=True)
     return qs.order_by("raised_at", "id")
@@ -50,7 +54,9 @@ def callbacks_for_user(*, user) -> QuerySet[CallbackTask]:
             status=CallbackStatus.PENDING,
             order__status=Status.AWAITING_RATING,
         )
-        .select_related("order", "order__category", "order__area", "order__handler_user", "order__handler_unit")
+        .select_related(
+            "order", "order__category", "order__area", "order__handler_user", "order__handler_unit"
+        )
         .order_by("due_at", "id")
     )
 
@@ -68,7 +74,9 @@ def show_otp_codes() -> bool:
     return settings.DEBUG or settings.DJANGO_ENV != "production"
 
 
-def outbox_for_user(*, user, status: str = "", channel: str = "", template: str = "") -> QuerySet[OutboxMessage]:
+def outbox_for_user(
+    *, user, status: str = "", channel: str = "", template: str = ""
+) -> QuerySet[OutboxMessage]:
     """Messages about the user's scope; one-time codes (no area) for every outbox viewer."""
     scope = access.scope_q(user, path_field="area_path", roles=OUTBOX_ROLES)
     if access.has_role(user, *OUTBOX_ROLES):
@@ -137,13 +145,15 @@ def three_rates(*, area_paths: list[str], start: datetime, end: datetime) -> Rat
         .values_list("order_id", flat=True)
     )
     rows = list(
-        Order.objects.filter(pk__in=reported_ids).exclude(status=Status.CANCELLED).values_list("pk", "rating")
+        Order.objects.filter(pk__in=reported_ids)
+        .exclude(status=Status.CANCELLED)
+        .values_list("pk", "rating")
     )
     ids = [pk for pk, _r in rows]
     late = set(
-        OrderEvent.objects.filter(order_id__in=ids, action=Action.OVERDUE, data__kind="sign").values_list(
-            "order_id", flat=True
-        )
+        OrderEvent.objects.filter(
+            order_id__in=ids, action=Action.OVERDUE, data__kind="sign"
+        ).values_list("order_id", flat=True)
     )
     callback_resolved = dict(
         CallbackTask.objects.filter(
@@ -162,8 +172,13 @@ def three_rates(*, area_paths: list[str], start: datetime, end: datetime) -> Rat
             judged += 1
             resolved += bool(callback_resolved[pk])
     return Rates(
-        orders=len(rows), responded=len(rows) - len(late & set(ids)), judged=judged, resolved=resolved,
-        rated=rated, satisfied=satisfied, unrated=len(rows) - rated,
+        orders=len(rows),
+        responded=len(rows) - len(late & set(ids)),
+        judged=judged,
+        resolved=resolved,
+        rated=rated,
+        satisfied=satisfied,
+        unrated=len(rows) - rated,
     )
 
 

@@ -84,9 +84,19 @@ def location_pick(*, codes: dict[str, str]) -> LocationPick:
         if not options:
             break
         candidate = by_code.get(code)
-        selected = candidate if candidate is not None and any(o.pk == candidate.pk for o in options) else None
+        selected = (
+            candidate
+            if candidate is not None and any(o.pk == candidate.pk for o in options)
+            else None
+        )
         pick.levels.append(
-            PickLevel(level=level, param=param, label=AreaLevel(level).label, options=options, selected=selected)
+            PickLevel(
+                level=level,
+                param=param,
+                label=AreaLevel(level).label,
+                options=options,
+                selected=selected,
+            )
         )
         if selected is None:
             break
@@ -202,7 +212,9 @@ def wall_community(*, code: str) -> Area:
 
 
 def _community_orders(community: Area) -> QuerySet[Order]:
-    return Order.objects.filter(area__path__startswith=community.path).exclude(status=Status.CANCELLED)
+    return Order.objects.filter(area__path__startswith=community.path).exclude(
+        status=Status.CANCELLED
+    )
 
 
 def wall_counts(*, community: Area) -> WallCounts:

@@ -68,7 +68,9 @@ def board_communities(*, user: AbstractBaseUser) -> list[Area]:
 
 
 def community_grids(*, community: Area) -> QuerySet[Area]:
-    return Area.objects.filter(level=AreaLevel.GRID, path__startswith=community.path).order_by("path")
+    return Area.objects.filter(level=AreaLevel.GRID, path__startswith=community.path).order_by(
+        "path"
+    )
 
 
 def board_base(*, community: Area) -> QuerySet[Order]:
@@ -118,13 +120,17 @@ def board_orders(*, community: Area, filters: BoardFilters) -> QuerySet[Order]:
 
 def board_counts(*, community: Area) -> dict[str, int]:
     """Orders per board tab, plus the overdue ones — ONE aggregate query."""
-    aggregates = {key: Count("id", filter=q) if q else Count("id") for key, (_l, q) in QUEUES.items()}
+    aggregates = {
+        key: Count("id", filter=q) if q else Count("id") for key, (_l, q) in QUEUES.items()
+    }
     aggregates["overdue"] = Count("id", filter=overdue_q())
     return board_base(community=community).aggregate(**aggregates)
 
 
 def board_tabs(*, counts: dict[str, int]) -> list[dict]:
-    return [{"key": key, "label": label, "count": counts[key]} for key, (label, _q) in QUEUES.items()]
+    return [
+        {"key": key, "label": label, "count": counts[key]} for key, (label, _q) in QUEUES.items()
+    ]
 
 
 # --- the detail -------------------------------------------------------------------
@@ -168,7 +174,8 @@ def photo_for_user(*, user: AbstractBaseUser, order_id: int, photo_id: int) -> O
     # The order id is matched on the order's own primary key: a foreign-key lookup skips
     # Django's integer-range check, so a URL id past bigint would crash the query.
     return get_object_or_404(
-        OrderPhoto.objects.filter(order__in=orders_for_user(user=user).filter(pk=order_id)), pk=photo_id
+        OrderPhoto.objects.filter(order__in=orders_for_user(user=user).filter(pk=order_id)),
+        pk=photo_id,
     )
 
 
@@ -254,9 +261,7 @@ def inbox_for_user(*, user: AbstractBaseUser) -> list[dict]:
 
 def intake_areas(*, user: AbstractBaseUser) -> QuerySet[Area]:
     """Where the user may enter orders on a resident's behalf."""
-    return Area.objects.filter(
-        access.scope_q(user, path_field="path", roles=access.INTAKE_ROLES)
-    )
+    return Area.objects.filter(access.scope_q(user, path_field="path", roles=access.INTAKE_ROLES))
 
 
 def intake_picker(*, user: AbstractBaseUser, chosen: dict[int, str]) -> list[dict]:

@@ -20,9 +20,15 @@ def humanise(span: timedelta) -> str:
     days, rest = divmod(minutes, 24 * 60)
     hours, minutes = divmod(rest, 60)
     if days:
-        return _("%(d)s天%(h)s小时") % {"d": days, "h": hours} if hours else _("%(d)s天") % {"d": days}
+        return (
+            _("%(d)s天%(h)s小时") % {"d": days, "h": hours} if hours else _("%(d)s天") % {"d": days}
+        )
     if hours:
-        return _("%(h)s小时%(m)s分钟") % {"h": hours, "m": minutes} if minutes else _("%(h)s小时") % {"h": hours}
+        return (
+            _("%(h)s小时%(m)s分钟") % {"h": hours, "m": minutes}
+            if minutes
+            else _("%(h)s小时") % {"h": hours}
+        )
     return _("%(m)s分钟") % {"m": max(minutes, 1)}
 
 

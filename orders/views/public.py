@@ -56,22 +56,32 @@ def _send_code(request: HttpRequest) -> tuple[str, str]:
         verification.verification_send(phone=phone, session=request.session)
     except OrderError as error:
         return "error", error.message
-    return "success", _("验证码已发送到 %(phone)s，10 分钟内有效。") % {"phone": verification.mask_phone(phone)}
+    return "success", _("验证码已发送到 %(phone)s，10 分钟内有效。") % {
+        "phone": verification.mask_phone(phone)
+    }
 
 
 def _place(request: HttpRequest, form: ResidentOrderForm, channel: str):
     """Prove the phone, then place the order; errors land on the form, nothing is written."""
     data = form.cleaned_data
     try:
-        verification.ensure_verified(request.session, phone=data["resident_phone"], code=data["otp_code"])
+        verification.ensure_verified(
+            request.session, phone=data["resident_phone"], code=data["otp_code"]
+        )
     except OrderError as error:
         form.add_error("otp_code", error.message)
         return None
     try:
         return services.order_place(
-            category=data["category"], area=data["area_code"], description=data["description"],
-            resident_phone=data["resident_phone"], resident_name=data["resident_name"],
-            nature=data["nature"], urgency=data["urgency"], channel=channel, photos=data["photos"],
+            category=data["category"],
+            area=data["area_code"],
+            description=data["description"],
+            resident_phone=data["resident_phone"],
+            resident_name=data["resident_name"],
+            nature=data["nature"],
+            urgency=data["urgency"],
+            channel=channel,
+            photos=data["photos"],
         )
     except OrderError as error:
         form.add_error(None, error.message)
@@ -93,7 +103,9 @@ def place(request: HttpRequest, code: str | None = None) -> HttpResponse:
     if request.method == "POST" and request.POST.get("action") == "send_code":
         otp_status = _send_code(request)
         if request.htmx:
-            return render(request, f"{PLACE}#otp", {"otp_status": otp_status, "known_phone": known_phone})
+            return render(
+                request, f"{PLACE}#otp", {"otp_status": otp_status, "known_phone": known_phone}
+            )
         form = ResidentOrderForm(initial=request.POST.dict(), areas=areas)
         if request.FILES:
             messages.warning(request, _("为保护您的隐私，照片没有保存，请在提交前重新选择照片。"))
@@ -111,10 +123,14 @@ def place(request: HttpRequest, code: str | None = None) -> HttpResponse:
         pick = sel.location_pick(codes=sel.location_codes_for(posted) if posted else request.GET)
         area = pick.area
     context = {
-        "form": form, "pick": pick, "area": area, "fixed": fixed_area is not None,
+        "form": form,
+        "pick": pick,
+        "area": area,
+        "fixed": fixed_area is not None,
         "area_names": sel.area_chain_names(area=area) if area else [],
         "change_query": sel.location_codes_for(area) if area else {},
-        "known_phone": known_phone, "otp_status": otp_status,
+        "known_phone": known_phone,
+        "otp_status": otp_status,
     }
     if request.htmx and request.method == "GET":
         return render(request, f"{PLACE}#picker", context)
@@ -148,7 +164,9 @@ def placed(request: HttpRequest, token: str) -> HttpResponse:
         order = sel.order_for_resident_token(token=token)
     except Http404:
         return _not_found(request, what="order")
-    return _private(render(request, "orders/public/placed.html", {"order": order, "url": tracking_url(order)}))
+    return _private(
+        render(request, "orders/public/placed.html", {"order": order, "url": tracking_url(order)})
+    )
 
 
 def _track_post(request: HttpRequest, order) -> RatingForm | None:
@@ -160,13 +178,16 @@ def _track_post(request: HttpRequest, order) -> RatingForm | None:
             if not form.is_valid():
                 return form
             services.order_rate(
-                order_id=order.pk, rating=form.cleaned_data["rating"], comment=form.cleaned_data["comment"],
+                order_id=order.pk,
+                rating=form.cleaned_data["rating"],
+                comment=form.cleaned_data["comment"],
                 expected_status=Status.AWAITING_RATING,
             )
             messages.success(request, _("感谢您的评价！"))
         elif action == "cancel":
             services.order_cancel(
-                order_id=order.pk, reason=CancelReason.RESIDENT,
+                order_id=order.pk,
+                reason=CancelReason.RESIDENT,
                 expected_status=request.POST.get("seen_status") or order.status,
             )
             messages.success(request, _("工单已撤销。"))
@@ -229,18 +250,24 @@ def mine(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             try:
                 verification.ensure_verified(
-                    request.session, phone=form.cleaned_data["resident_phone"], code=form.cleaned_data["otp_code"]
+                    request.session,
+                    phone=form.cleaned_data["resident_phone"],
+                    code=form.cleaned_data["otp_code"],
                 )
                 return redirect("orders:mine")
             except OrderError as error:
                 form.add_error("otp_code", error.message)
     phone = verification.verified_phone(request.session)
     context = {
-        "form": form, "otp_status": otp_status, "phone": phone,
+        "form": form,
+        "otp_status": otp_status,
+        "phone": phone,
         "masked": verification.mask_phone(phone) if phone else "",
         "orders": sel.orders_for_phone(phone=phone),
     }
-    return _private(render(request, _partial(request, "orders/public/mine.html", "verify"), context))
+    return _private(
+        render(request, _partial(request, "orders/public/mine.html", "verify"), context)
+    )
 
 
 # --- the walls ------------------------------------------------------------------------
@@ -253,9 +280,14 @@ def wall(request: HttpRequest, code: str) -> HttpResponse:
     except Http404:
         return _not_found(request, what="community")
     tab = request.GET.get("tab") if request.GET.get("tab") in sel.WALL_TABS else "problems"
-    page = Paginator(sel.wall_orders(community=community, tab=tab), 20).get_page(request.GET.get("page"))
+    page = Paginator(sel.wall_orders(community=community, tab=tab), 20).get_page(
+        request.GET.get("page")
+    )
     context = {
-        "community": community, "tab": tab, "page": page, "rows": sel.wall_rows(page.object_list),
+        "community": community,
+        "tab": tab,
+        "page": page,
+        "rows": sel.wall_rows(page.object_list),
         "counts": sel.wall_counts(community=community),
     }
     return render(request, _partial(request, "orders/public/wall.html", "wall"), context)

@@ -37,12 +37,18 @@ def _sheet_areas(request: HttpRequest, code: str) -> tuple[Area, int, list[Area]
 def qr_sheet(request: HttpRequest, code: str) -> HttpResponse:
     area, level, items = _sheet_areas(request, code)
     cards = [
-        {"area": a, "url": qr.area_public_url(a), "svg": mark_safe(qr.qr_svg(data=qr.area_public_url(a)))}
+        {
+            "area": a,
+            "url": qr.area_public_url(a),
+            "svg": mark_safe(qr.qr_svg(data=qr.area_public_url(a))),
+        }
         for a in items
     ]
     levels = [lvl for lvl in AreaLevel if area.level <= lvl.value]
     return render(
-        request, "orders/qrcodes/sheet.html", {"area": area, "level": level, "levels": levels, "cards": cards}
+        request,
+        "orders/qrcodes/sheet.html",
+        {"area": area, "level": level, "levels": levels, "cards": cards},
     )
 
 

@@ -119,8 +119,7 @@ def _detail_context(
         "timeline": [{"event": e, "text": staff_text(e)} for e in detail.events],
         "actions": actions,
         "action_items": [
-            {"action": a, "label": Action(a).label, "form": f}
-            for a, f in forms.items()
+            {"action": a, "label": Action(a).label, "form": f} for a, f in forms.items()
         ],
         "dispatch_form": forms.get(Action.DISPATCH),
         "error": error,
@@ -158,7 +157,9 @@ def _perform(request: HttpRequest, order: Order, action: str, form: ActionForm) 
     if action == Action.RETURN:
         return services.order_return(**common, reason=data["reason"])
     if action == Action.REQUEST_EXTENSION:
-        return services.order_request_extension(**common, until=data["until"], reason=data["reason"])
+        return services.order_request_extension(
+            **common, until=data["until"], reason=data["reason"]
+        )
     if action == Action.APPROVE_EXTENSION:
         return services.order_approve_extension(**common, note=data["note"])
     if action == Action.REFUSE_EXTENSION:
@@ -166,7 +167,9 @@ def _perform(request: HttpRequest, order: Order, action: str, form: ActionForm) 
     if action == Action.ESCALATE:
         return services.order_escalate(**common, reason=data["reason"])
     if action == Action.RESOLVE:
-        return services.order_resolve(**common, result_note=data["result_note"], photos=data["photos"])
+        return services.order_resolve(
+            **common, result_note=data["result_note"], photos=data["photos"]
+        )
     if action == Action.RATE:
         return services.order_rate(**common, rating=data["rating"], comment=data["comment"])
     if action == Action.CANCEL:
@@ -176,7 +179,9 @@ def _perform(request: HttpRequest, order: Order, action: str, form: ActionForm) 
     if action == Action.NOTE:
         if order.status != data["expected_status"]:
             # A note is about what the user saw; say so if the order moved meanwhile.
-            messages.warning(request, _("提示：这张工单已变为「%(s)s」。") % {"s": order.get_status_display()})
+            messages.warning(
+                request, _("提示：这张工单已变为「%(s)s」。") % {"s": order.get_status_display()}
+            )
         services.order_add_note(order_id=order.pk, actor=user, note=data["note"])
         return order
     raise Http404
@@ -197,14 +202,19 @@ def order_action(request: HttpRequest, order_id: int, action: str) -> HttpRespon
         except OrderError as exc:
             error = exc.message
         else:
-            messages.success(request, _("已%(action)s：%(ref)s") % {
-                "action": Action(action).label, "ref": order.reference})
+            messages.success(
+                request,
+                _("已%(action)s：%(ref)s")
+                % {"action": Action(action).label, "ref": order.reference},
+            )
             if not request.htmx:
                 return redirect(_after_action_url(return_to, order))
             return _render_after_action(request, order_id, return_to)
     elif not request.htmx:
         # A plain post with input errors: the page again, with the form and its errors.
-        return render(request, "orders/staff/detail.html", _detail_context(request, order_id, bound=form))
+        return render(
+            request, "orders/staff/detail.html", _detail_context(request, order_id, bound=form)
+        )
     if error and not request.htmx:
         messages.error(request, error)
         return redirect(_after_action_url(return_to, order))
@@ -214,7 +224,9 @@ def order_action(request: HttpRequest, order_id: int, action: str) -> HttpRespon
         return _render_inbox(request, error=error)
     bound = None if error else form
     return render(
-        request, "orders/staff/detail.html#detail", _detail_context(request, order_id, bound=bound, error=error)
+        request,
+        "orders/staff/detail.html#detail",
+        _detail_context(request, order_id, bound=bound, error=error),
     )
 
 
@@ -282,10 +294,14 @@ def intake(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             order = _place(request, form)
             if order is not None:
-                messages.success(request, _("已受理，工单编号 %(ref)s。") % {"ref": order.reference})
+                messages.success(
+                    request, _("已受理，工单编号 %(ref)s。") % {"ref": order.reference}
+                )
                 if "save_and_new" in request.POST:
                     keep = {"channel": form.cleaned_data["channel"]}
-                    keep |= {PICKER_FIELDS[lv]: c for lv, c in picked_codes(request.POST).items() if c}
+                    keep |= {
+                        PICKER_FIELDS[lv]: c for lv, c in picked_codes(request.POST).items() if c
+                    }
                     return redirect(reverse("orders:staff_intake") + "?" + urlencode(keep))
                 return redirect("orders:staff_order", order_id=order.pk)
     else:
@@ -319,5 +335,7 @@ urlpatterns = [
     path("staff/intake/", intake, name="staff_intake"),
     path("staff/orders/<int:order_id>/", order_detail, name="staff_order"),
     path("staff/orders/<int:order_id>/act/<slug:action>/", order_action, name="staff_order_action"),
-    path("staff/orders/<int:order_id>/photos/<int:photo_id>/", order_photo, name="staff_order_photo"),
+    path(
+        "staff/orders/<int:order_id>/photos/<int:photo_id>/", order_photo, name="staff_order_photo"
+    ),
 ]

@@ -38,8 +38,15 @@ def supervision_list(request: HttpRequest) -> HttpResponse:
     for item in selectors.supervision_items_for_user(user=request.user):
         order = item.order
         since = order.signed_at or order.dispatched_at or order.placed_at
-        items.append({"item": item, "order": order, "held_since": since, "held_for": now - since,
-                      "form": SupervisionNoteForm(prefix=f"s{item.pk}")})
+        items.append(
+            {
+                "item": item,
+                "order": order,
+                "held_since": since,
+                "held_for": now - since,
+                "form": SupervisionNoteForm(prefix=f"s{item.pk}"),
+            }
+        )
     return render(request, "orders/deadlines/supervision.html", {"items": items, "now": now})
 
 
@@ -51,8 +58,9 @@ def supervision_note(request: HttpRequest, item_id: int) -> HttpResponse:
     form = SupervisionNoteForm(request.POST, prefix=f"s{item.pk}")
     if form.is_valid():
         try:
-            deadline_services.supervision_add_note(item_id=item.pk, actor=request.user,
-                                                   note=form.cleaned_data["note"])
+            deadline_services.supervision_add_note(
+                item_id=item.pk, actor=request.user, note=form.cleaned_data["note"]
+            )
             messages.success(request, _("督办意见已发送给承办方。"))
         except OrderError as refused:
             messages.error(request, refused.message)
@@ -94,10 +102,15 @@ def callback_list(request: HttpRequest) -> HttpResponse:
     if request.user.is_superuser and not paths:
         paths = [""]
     rates = selectors.three_rates(area_paths=paths, start=start, end=end)
-    tasks = [{"task": t, "phone": t.order.resident_phone, "form": CallbackForm(prefix=f"c{t.pk}")}
-             for t in selectors.callbacks_for_user(user=request.user)]
-    return render(request, "orders/deadlines/callbacks.html",
-                  {"tasks": tasks, "rates": rates, "start": start, "end": end})
+    tasks = [
+        {"task": t, "phone": t.order.resident_phone, "form": CallbackForm(prefix=f"c{t.pk}")}
+        for t in selectors.callbacks_for_user(user=request.user)
+    ]
+    return render(
+        request,
+        "orders/deadlines/callbacks.html",
+        {"tasks": tasks, "rates": rates, "start": start, "end": end},
+    )
 
 
 @login_required
@@ -108,7 +121,9 @@ def callback_record(request: HttpRequest, task_id: int) -> HttpResponse:
     form = CallbackForm(request.POST, prefix=f"c{task.pk}")
     if form.is_valid():
         try:
-            deadline_services.callback_record(task_id=task.pk, actor=request.user, **form.service_kwargs())
+            deadline_services.callback_record(
+                task_id=task.pk, actor=request.user, **form.service_kwargs()
+            )
             messages.success(request, _("回访已登记：%(ref)s") % {"ref": task.order.reference})
         except OrderError as refused:
             messages.error(request, refused.message)
@@ -131,8 +146,10 @@ def outbox_list(request: HttpRequest) -> HttpResponse:
     choices = {"status": OutboxStatus.values, "channel": OUTBOX_CHANNELS, "template": templates}
     # A filter is one of the offered values or nothing: typed-in garbage (a NUL byte breaks
     # a PostgreSQL query) shows the unfiltered list.
-    filters = {key: value if (value := request.GET.get(key, "").strip()) in allowed else ""
-               for key, allowed in choices.items()}
+    filters = {
+        key: value if (value := request.GET.get(key, "").strip()) in allowed else ""
+        for key, allowed in choices.items()
+    }
     qs = selectors.outbox_for_user(user=request.user, **filters)
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     context = {
@@ -150,7 +167,9 @@ def outbox_list(request: HttpRequest) -> HttpResponse:
 urlpatterns = [
     path("staff/supervision/", supervision_list, name="supervision"),
     path("staff/supervision/<int:item_id>/note/", supervision_note, name="supervision_note"),
-    path("staff/supervision/<int:item_id>/resolve/", supervision_resolve, name="supervision_resolve"),
+    path(
+        "staff/supervision/<int:item_id>/resolve/", supervision_resolve, name="supervision_resolve"
+    ),
     path("staff/callbacks/", callback_list, name="callbacks"),
     path("staff/callbacks/<int:task_id>/", callback_record, name="callback_record"),
     path("staff/outbox/", outbox_list, name="outbox"),

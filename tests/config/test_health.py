@@ -81,7 +81,10 @@ def test_database_failure_is_unavailable(client) -> None:
         status, body = get_health(client)
 
     assert status == 503
-    assert body["checks"]["database"] == {"ok": False, "detail": "OperationalError: connection to server refused"}
+    assert body["checks"]["database"] == {
+        "ok": False,
+        "detail": "OperationalError: connection to server refused",
+    }
     assert body["checks"]["worker"]["ok"] is True
 
 

@@ -103,7 +103,8 @@ def test_compiled_catalogue_matches_the_po():
     mo_msgids = {key[0] if isinstance(key, tuple) else key for key in catalog} - {""}
     # gettext keys an entry with a context as "context\x04msgid".
     po_msgids = {
-        (e["msgctxt"] + "\x04" + e["msgid"]) if "msgctxt" in e else e["msgid"] for e in catalogue_msgids()
+        (e["msgctxt"] + "\x04" + e["msgid"]) if "msgctxt" in e else e["msgid"]
+        for e in catalogue_msgids()
     }
     assert len(mo_msgids) == len(po_msgids)
     assert mo_msgids == po_msgids, "django.mo is stale: run manage.py compilemessages -l en"
@@ -139,4 +140,3 @@ def test_resident_timeline_words_follow_the_request_language():
         )
     with translation.override("zh-hans"):
         assert resident_text(dispatched) == "社区已派单给「物业」办理。"
-

@@ -30,7 +30,11 @@ print(json.dumps({
 
 
 def production_settings(tmp_path: Path, **environ: str) -> dict:
-    environ = {"DJANGO_ENV": "production", "DJANGO_SECRET_KEY": secrets.token_urlsafe(50), **environ}
+    environ = {
+        "DJANGO_ENV": "production",
+        "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
+        **environ,
+    }
     result = run_settings(tmp_path, code=PRINT_SECURITY, **environ)
     assert result.returncode == 0, result.stderr
     return json.loads(result.stdout)
@@ -52,9 +56,11 @@ def test_production_cookies_and_headers(tmp_path) -> None:
 def test_production_keeps_the_protecting_middleware(tmp_path) -> None:
     middleware = production_settings(tmp_path)["middleware"]
 
-    for name in ("django.middleware.security.SecurityMiddleware", "django.middleware.csrf.CsrfViewMiddleware",
-                 "django.middleware.clickjacking.XFrameOptionsMiddleware",
-                 "django.contrib.sessions.middleware.SessionMiddleware"):
+    for name in (
+        "django.middleware.security.SecurityMiddleware",
+        "django.middleware.csrf.CsrfViewMiddleware",
+        "django.middleware.clickjacking.XFrameOptionsMiddleware",
+        "django.contrib.sessions.middleware.SessionMiddleware",
+    ):
         assert name in middleware
     assert middleware[0] == "django.middleware.security.SecurityMiddleware"
-

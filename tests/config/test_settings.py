@@ -17,7 +17,14 @@ import pytest
 REPO = Path(__file__).resolve().parents[2]
 
 # Variables the settings read; a case starts from an environment without any of them.
-SETTINGS_VARS = ("DJANGO_ENV", "DJANGO_SECRET_KEY", "DJANGO_DEBUG", "DATABASE_URL", "REDIS_URL", "DJANGO_ALLOWED_HOSTS")
+SETTINGS_VARS = (
+    "DJANGO_ENV",
+    "DJANGO_SECRET_KEY",
+    "DJANGO_DEBUG",
+    "DATABASE_URL",
+    "REDIS_URL",
+    "DJANGO_ALLOWED_HOSTS",
+)
 
 PRINT_SETTINGS = """
 import json
@@ -34,8 +41,14 @@ print(json.dumps({
 """
 
 
-def run_settings(tmp_path: Path, *, code: str = PRINT_SETTINGS, **environ: str) -> subprocess.CompletedProcess:
-    env = {k: v for k, v in os.environ.items() if k not in SETTINGS_VARS and not k.startswith("DJANGO_SETTINGS")}
+def run_settings(
+    tmp_path: Path, *, code: str = PRINT_SETTINGS, **environ: str
+) -> subprocess.CompletedProcess:
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in SETTINGS_VARS and not k.startswith("DJANGO_SETTINGS")
+    }
     # A private var dir, and no .env file can leak in because read_env never overwrites.
     env.update({"SIDAN_VAR_DIR": str(tmp_path / "var"), **environ})
     return subprocess.run(
@@ -60,7 +73,10 @@ def test_production_refuses_an_empty_secret_key(tmp_path) -> None:
 
 def test_production_starts_with_a_secret_key_and_turns_debug_off(tmp_path) -> None:
     result = run_settings(
-        tmp_path, DJANGO_ENV="production", DJANGO_SECRET_KEY="x" * 50, DJANGO_ALLOWED_HOSTS="sidan.example.cn"
+        tmp_path,
+        DJANGO_ENV="production",
+        DJANGO_SECRET_KEY="x" * 50,
+        DJANGO_ALLOWED_HOSTS="sidan.example.cn",
     )
 
     assert result.returncode == 0, result.stderr

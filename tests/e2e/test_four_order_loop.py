@@ -43,7 +43,9 @@ def dispatch(page, *, tier: int, handler_label: str) -> None:
     page.click("details[data-action=dispatch] > summary")
     page.select_option("details[data-action=dispatch] select[name=tier]", str(tier))
     # Changing the tier reloads the handler list over HTMX.
-    page.wait_for_selector(f"#dispatch-handlers option:has-text('{handler_label}')", state="attached")
+    page.wait_for_selector(
+        f"#dispatch-handlers option:has-text('{handler_label}')", state="attached"
+    )
     page.select_option("#dispatch-handlers select[name=handler]", label=handler_label)
     page.click("details[data-action=dispatch] button[type=submit]")
     expect_status(page, "待签收")
@@ -86,7 +88,11 @@ def test_the_whole_loop(phone, new_desktop, screenshot, live_server):
     screenshot(resident, "02-resident-confirmation")
     tracking_url = resident.get_attribute(".tracking-link a", "href")
     order = Order.objects.get()
-    assert (order.channel, order.area_id, order.status) == ("qr", world.microgrid.pk, Status.AWAITING_DISPATCH)
+    assert (order.channel, order.area_id, order.status) == (
+        "qr",
+        world.microgrid.pk,
+        Status.AWAITING_DISPATCH,
+    )
 
     # 2. The dispatcher finds it on the board and sends it to the property manager.
     dispatcher = staff_page(new_desktop, world.dispatcher.username)
@@ -104,7 +110,10 @@ def test_the_whole_loop(phone, new_desktop, screenshot, live_server):
     screenshot(manager, "05-property-inbox")
     open_order(manager, order)
     manager.click("details[data-action=return] > summary")
-    manager.fill("details[data-action=return] textarea[name=reason]", "楼道照明线路属于公共电路改造，不在物业职责内")
+    manager.fill(
+        "details[data-action=return] textarea[name=reason]",
+        "楼道照明线路属于公共电路改造，不在物业职责内",
+    )
     manager.click("details[data-action=return] button[type=submit]")
     expect_status(manager, "待派单")
     order.refresh_from_db()
@@ -120,14 +129,21 @@ def test_the_whole_loop(phone, new_desktop, screenshot, live_server):
     # 5. The grid leader signs for it and resolves it.
     leader = staff_page(new_desktop, world.grid_leader.username)
     open_order(leader, order)
-    sign_and_resolve(leader, result="已联系电工更换楼道灯", shot=screenshot, name="07-grid-leader-resolves")
+    sign_and_resolve(
+        leader, result="已联系电工更换楼道灯", shot=screenshot, name="07-grid-leader-resolves"
+    )
 
     # 6. The resident is not satisfied: the order is redone one tier up.
-    resident_rates(resident, tracking_url, rating=Rating.DISSATISFIED, comment="只换了一盏，楼上还是黑的")
+    resident_rates(
+        resident, tracking_url, rating=Rating.DISSATISFIED, comment="只换了一盏，楼上还是黑的"
+    )
     screenshot(resident, "08-resident-dissatisfied")
     order.refresh_from_db()
     assert (order.status, order.queue_reason, order.tier, order.redo_count) == (
-        Status.AWAITING_DISPATCH, QueueReason.REDO, Tier.MEMBER_UNIT, 1,
+        Status.AWAITING_DISPATCH,
+        QueueReason.REDO,
+        Tier.MEMBER_UNIT,
+        1,
     )
 
     # 7. The dispatcher sends the redo to the community's member unit, which handles it.
@@ -137,7 +153,12 @@ def test_the_whole_loop(phone, new_desktop, screenshot, live_server):
     dispatch(dispatcher, tier=Tier.MEMBER_UNIT, handler_label=world.unit.name)
     liaison = staff_page(new_desktop, world.unit_liaison.username)
     open_order(liaison, order)
-    sign_and_resolve(liaison, result="更换了整栋楼道的线路和 12 盏灯", shot=screenshot, name="09-member-unit-resolves")
+    sign_and_resolve(
+        liaison,
+        result="更换了整栋楼道的线路和 12 盏灯",
+        shot=screenshot,
+        name="09-member-unit-resolves",
+    )
 
     # 8. Satisfied this time: the order closes.
     resident_rates(resident, tracking_url, rating=Rating.SATISFIED, comment="都亮了，谢谢")

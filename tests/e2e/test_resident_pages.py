@@ -39,10 +39,16 @@ def test_resident_journey_at_390px(phone, screenshot):
 
     order = Order.objects.get()
     assert order.area == world.microgrid and order.channel == "mobile"
-    services.order_dispatch(order_id=order.pk, actor=world.dispatcher, tier=Tier.PROPERTY,
-                            handler_user=world.property_manager)
+    services.order_dispatch(
+        order_id=order.pk,
+        actor=world.dispatcher,
+        tier=Tier.PROPERTY,
+        handler_user=world.property_manager,
+    )
     services.order_sign(order_id=order.pk, actor=world.property_manager)
-    services.order_resolve(order_id=order.pk, actor=world.property_manager, result_note="已更换灯泡")
+    services.order_resolve(
+        order_id=order.pk, actor=world.property_manager, result_note="已更换灯泡"
+    )
     page.goto(f"/t/{order.tracking_token}/")
     screenshot(page, "resident-track")
     page.check("input[value=satisfied]")

@@ -61,11 +61,21 @@ def build_world() -> World:
     street = area_create(code="LX", name="罗星街道", level=AreaLevel.STREET, parent=None)
     community = area_create(code="LX01", name="东湖社区", level=AreaLevel.COMMUNITY, parent=street)
     grid = area_create(code="LX01-G01", name="第1网格", level=AreaLevel.GRID, parent=community)
-    compound = area_create(code="LX01-G01-C01", name="桂花苑", level=AreaLevel.COMPOUND, parent=grid)
-    microgrid = area_create(code="LX01-G01-C01-M001", name="1栋1单元", level=AreaLevel.MICROGRID, parent=compound)
-    other_community = area_create(code="LX02", name="西湖社区", level=AreaLevel.COMMUNITY, parent=street)
-    other_grid = area_create(code="LX02-G01", name="第1网格", level=AreaLevel.GRID, parent=other_community)
-    other_compound = area_create(code="LX02-G01-C01", name="兰园", level=AreaLevel.COMPOUND, parent=other_grid)
+    compound = area_create(
+        code="LX01-G01-C01", name="桂花苑", level=AreaLevel.COMPOUND, parent=grid
+    )
+    microgrid = area_create(
+        code="LX01-G01-C01-M001", name="1栋1单元", level=AreaLevel.MICROGRID, parent=compound
+    )
+    other_community = area_create(
+        code="LX02", name="西湖社区", level=AreaLevel.COMMUNITY, parent=street
+    )
+    other_grid = area_create(
+        code="LX02-G01", name="第1网格", level=AreaLevel.GRID, parent=other_community
+    )
+    other_compound = area_create(
+        code="LX02-G01-C01", name="兰园", level=AreaLevel.COMPOUND, parent=other_grid
+    )
     other_microgrid = area_create(
         code="LX02-G01-C01-M001", name="1栋1单元", level=AreaLevel.MICROGRID, parent=other_compound
     )

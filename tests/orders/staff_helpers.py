@@ -17,7 +17,10 @@ def dispatched(world, **place) -> Order:
     """An order dispatched to the world's property manager (awaiting sign-for)."""
     order = world.place(**place)
     return services.order_dispatch(
-        order_id=order.pk, actor=world.dispatcher, tier=Tier.PROPERTY, handler_user=world.property_manager
+        order_id=order.pk,
+        actor=world.dispatcher,
+        tier=Tier.PROPERTY,
+        handler_user=world.property_manager,
     )
 
 
@@ -29,14 +32,18 @@ def signed(world, **place) -> Order:
 def extension_requested(world) -> Order:
     order = signed(world)
     return services.order_request_extension(
-        order_id=order.pk, actor=world.property_manager, until=timezone.now() + timedelta(days=20),
+        order_id=order.pk,
+        actor=world.property_manager,
+        until=timezone.now() + timedelta(days=20),
         reason="等待配件",
     )
 
 
 def resolved(world) -> Order:
     order = signed(world)
-    return services.order_resolve(order_id=order.pk, actor=world.property_manager, result_note="已修好")
+    return services.order_resolve(
+        order_id=order.pk, actor=world.property_manager, result_note="已修好"
+    )
 
 
 def act_url(order: Order, action: str) -> str:

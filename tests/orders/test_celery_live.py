@@ -24,7 +24,10 @@ from orders.lifecycle import Action, Status, Tier
 from orders.models import Order, OrderEvent, OutboxMessage, OutboxStatus
 from tests.orders.conftest import build_world
 
-pytestmark = [pytest.mark.celery_live, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [
+    pytest.mark.celery_live,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 
 BASE_DIR = Path(__file__).resolve().parents[2]
 WAIT_SECONDS = 60
@@ -48,7 +51,9 @@ def _wait_for(predicate, *, what: str, proc: subprocess.Popen, log: Path) -> Non
         if proc.poll() is not None:
             break
         time.sleep(0.5)
-    pytest.fail(f"{what} did not happen within {WAIT_SECONDS}s; worker log:\n{log.read_text()[-4000:]}")
+    pytest.fail(
+        f"{what} did not happen within {WAIT_SECONDS}s; worker log:\n{log.read_text()[-4000:]}"
+    )
 
 
 @pytest.fixture
@@ -69,12 +74,30 @@ def live_worker():
         "DB_CONN_MAX_AGE": "0",
         "PYTHONPATH": str(BASE_DIR),
     }
-    command = [sys.executable, "-m", "celery", "-A", "config", "worker", "--beat", "--pool=solo",
-               "--loglevel=INFO", "-n", f"sidan-live-{os.getpid()}@%h",
-               "--schedule", str(var_dir / "celerybeat-schedule")]
+    command = [
+        sys.executable,
+        "-m",
+        "celery",
+        "-A",
+        "config",
+        "worker",
+        "--beat",
+        "--pool=solo",
+        "--loglevel=INFO",
+        "-n",
+        f"sidan-live-{os.getpid()}@%h",
+        "--schedule",
+        str(var_dir / "celerybeat-schedule"),
+    ]
     with log.open("w") as out:
-        proc = subprocess.Popen(command, cwd=BASE_DIR, env=env, stdout=out, stderr=subprocess.STDOUT,
-                                start_new_session=True)
+        proc = subprocess.Popen(
+            command,
+            cwd=BASE_DIR,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
     try:
         yield proc, log
     finally:
@@ -91,32 +114,53 @@ def test_beat_sweeps_and_the_worker_delivers(live_worker):
     proc, log = live_worker
     world = build_world()
     late = world.place()
-    services.order_dispatch(order_id=late.pk, actor=world.dispatcher, tier=Tier.PROPERTY,
-                            handler_user=world.property_manager)
+    services.order_dispatch(
+        order_id=late.pk,
+        actor=world.dispatcher,
+        tier=Tier.PROPERTY,
+        handler_user=world.property_manager,
+    )
     # Its sign-for time has just passed (test set-up; the sweep does the rest).
     Order.objects.filter(pk=late.pk).update(sign_due_at=timezone.now() - timedelta(seconds=1))
 
     done = world.place()
-    services.order_dispatch(order_id=done.pk, actor=world.dispatcher, tier=Tier.PROPERTY,
-                            handler_user=world.property_manager)
+    services.order_dispatch(
+        order_id=done.pk,
+        actor=world.dispatcher,
+        tier=Tier.PROPERTY,
+        handler_user=world.property_manager,
+    )
     services.order_sign(order_id=done.pk, actor=world.property_manager)
     services.order_resolve(order_id=done.pk, actor=world.property_manager, result_note="已修好")
 
     def escalated() -> bool:
-        return Order.objects.filter(pk=late.pk, tier=Tier.GRID, status=Status.AWAITING_SIGN).exists()
+        return Order.objects.filter(
+            pk=late.pk, tier=Tier.GRID, status=Status.AWAITING_SIGN
+        ).exists()
 
     def rating_request_sent() -> bool:
-        return OutboxMessage.objects.filter(order_id=done.pk, template="rating_request",
-                                            status=OutboxStatus.SENT).exists()
+        return OutboxMessage.objects.filter(
+            order_id=done.pk, template="rating_request", status=OutboxStatus.SENT
+        ).exists()
 
     _wait_for(escalated, what="the sweep escalating the late order", proc=proc, log=log)
     _wait_for(rating_request_sent, what="the worker sending the rating request", proc=proc, log=log)
-    assert OrderEvent.objects.filter(order_id=late.pk, action=Action.ESCALATE, actor_kind="system").count() == 1
+    assert (
+        OrderEvent.objects.filter(
+            order_id=late.pk, action=Action.ESCALATE, actor_kind="system"
+        ).count()
+        == 1
+    )
     assert OutboxMessage.objects.filter(order_id=done.pk, template="rating_request").count() == 1
     # The escalation's messages are delivered by the worker too.
-    _wait_for(lambda: OutboxMessage.objects.filter(order_id=late.pk, template="sign_overdue",
-                                                   status=OutboxStatus.SENT).exists(),
-              what="the sign-overdue message being sent", proc=proc, log=log)
+    _wait_for(
+        lambda: OutboxMessage.objects.filter(
+            order_id=late.pk, template="sign_overdue", status=OutboxStatus.SENT
+        ).exists(),
+        what="the sign-overdue message being sent",
+        proc=proc,
+        log=log,
+    )
     # More sweeps change nothing.
     time.sleep(2.5)
     assert OrderEvent.objects.filter(order_id=late.pk, action=Action.ESCALATE).count() == 1

@@ -18,7 +18,10 @@ from orders.models import OrderEvent
 
 from .staff_helpers import dispatched, signed
 
-pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [
+    pytest.mark.postgres,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 
 
 @pytest.fixture(autouse=True)
@@ -52,12 +55,20 @@ def race(*calls) -> list:
 def test_two_dispatchers_dispatch_at_once(world):
     order = world.place()
     results = race(
-        lambda: services.order_dispatch(order_id=order.pk, actor=world.dispatcher, tier=Tier.PROPERTY,
-                                        handler_user=world.property_manager,
-                                        expected_status=Status.AWAITING_DISPATCH),
-        lambda: services.order_dispatch(order_id=order.pk, actor=world.street_official, tier=Tier.GRID,
-                                        handler_user=world.grid_leader,
-                                        expected_status=Status.AWAITING_DISPATCH),
+        lambda: services.order_dispatch(
+            order_id=order.pk,
+            actor=world.dispatcher,
+            tier=Tier.PROPERTY,
+            handler_user=world.property_manager,
+            expected_status=Status.AWAITING_DISPATCH,
+        ),
+        lambda: services.order_dispatch(
+            order_id=order.pk,
+            actor=world.street_official,
+            tier=Tier.GRID,
+            handler_user=world.grid_leader,
+            expected_status=Status.AWAITING_DISPATCH,
+        ),
     )
     errors = [r for r in results if isinstance(r, OrderError)]
     assert len(errors) == 1 and len([r for r in results if not isinstance(r, OrderError)]) == 1
@@ -69,10 +80,18 @@ def test_two_dispatchers_dispatch_at_once(world):
 def test_escalate_and_resolve_at_once(world):
     order = signed(world)
     results = race(
-        lambda: services.order_escalate(order_id=order.pk, actor=world.dispatcher, reason="逾期未办结",
-                                        expected_status=Status.IN_PROGRESS),
-        lambda: services.order_resolve(order_id=order.pk, actor=world.property_manager, result_note="已修好",
-                                       expected_status=Status.IN_PROGRESS),
+        lambda: services.order_escalate(
+            order_id=order.pk,
+            actor=world.dispatcher,
+            reason="逾期未办结",
+            expected_status=Status.IN_PROGRESS,
+        ),
+        lambda: services.order_resolve(
+            order_id=order.pk,
+            actor=world.property_manager,
+            result_note="已修好",
+            expected_status=Status.IN_PROGRESS,
+        ),
     )
     errors = [r for r in results if isinstance(r, OrderError)]
     assert len(errors) == 1 and errors[0].code == "illegal_move"
@@ -85,10 +104,20 @@ def test_two_escalations_at_once_have_one_winner(world):
     order = dispatched(world)
     seen = services.order_version(order_id=order.pk)
     results = race(
-        lambda: services.order_escalate(order_id=order.pk, actor=world.dispatcher, reason="超时未签收",
-                                        expected_status=Status.AWAITING_SIGN, expected_version=seen),
-        lambda: services.order_escalate(order_id=order.pk, actor=world.street_official, reason="督办升级",
-                                        expected_status=Status.AWAITING_SIGN, expected_version=seen),
+        lambda: services.order_escalate(
+            order_id=order.pk,
+            actor=world.dispatcher,
+            reason="超时未签收",
+            expected_status=Status.AWAITING_SIGN,
+            expected_version=seen,
+        ),
+        lambda: services.order_escalate(
+            order_id=order.pk,
+            actor=world.street_official,
+            reason="督办升级",
+            expected_status=Status.AWAITING_SIGN,
+            expected_version=seen,
+        ),
     )
     assert len([r for r in results if isinstance(r, OrderError)]) == 1
     assert OrderEvent.objects.filter(order=order, action=Action.ESCALATE).count() == 1

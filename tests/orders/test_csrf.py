@@ -38,7 +38,9 @@ def test_placing_an_order_without_the_token_is_refused(world, strict):
 def test_rating_without_the_token_is_refused(world, strict):
     order = resolved(world)
     for headers in ({}, HX):
-        response = strict.post(f"/t/{order.tracking_token}/", {"action": "rate", "rating": "satisfied"}, **headers)
+        response = strict.post(
+            f"/t/{order.tracking_token}/", {"action": "rate", "rating": "satisfied"}, **headers
+        )
         assert response.status_code == 403
     order.refresh_from_db()
     assert order.status == Status.AWAITING_RATING and order.rating == ""
@@ -47,8 +49,12 @@ def test_rating_without_the_token_is_refused(world, strict):
 def test_rating_with_the_token_htmx_reads_from_the_page_is_accepted(world, strict):
     order = resolved(world)
     token = _token_from_page(strict, f"/t/{order.tracking_token}/")
-    response = strict.post(f"/t/{order.tracking_token}/", {"action": "rate", "rating": "satisfied"},
-                           HTTP_X_CSRFTOKEN=token, **HX)
+    response = strict.post(
+        f"/t/{order.tracking_token}/",
+        {"action": "rate", "rating": "satisfied"},
+        HTTP_X_CSRFTOKEN=token,
+        **HX,
+    )
     assert response.status_code == 200
     order.refresh_from_db()
     assert order.status == Status.CLOSED
@@ -57,7 +63,11 @@ def test_rating_with_the_token_htmx_reads_from_the_page_is_accepted(world, stric
 def test_dispatching_without_the_token_is_refused(world, strict):
     order = world.place()
     strict.force_login(world.dispatcher)
-    data = {"expected_status": order.status, "tier": Tier.PROPERTY, "handler": world.property_manager.pk}
+    data = {
+        "expected_status": order.status,
+        "tier": Tier.PROPERTY,
+        "handler": world.property_manager.pk,
+    }
     for headers in ({}, HX):
         response = strict.post(f"/staff/orders/{order.pk}/act/dispatch/", data, **headers)
         assert response.status_code == 403
@@ -69,8 +79,14 @@ def test_dispatching_with_the_token_from_the_page_is_accepted(world, strict):
     order = world.place()
     strict.force_login(world.dispatcher)
     token = _token_from_page(strict, f"/staff/orders/{order.pk}/")
-    data = {"expected_status": order.status, "tier": Tier.PROPERTY, "handler": world.property_manager.pk}
-    response = strict.post(f"/staff/orders/{order.pk}/act/dispatch/", data, HTTP_X_CSRFTOKEN=token, **HX)
+    data = {
+        "expected_status": order.status,
+        "tier": Tier.PROPERTY,
+        "handler": world.property_manager.pk,
+    }
+    response = strict.post(
+        f"/staff/orders/{order.pk}/act/dispatch/", data, HTTP_X_CSRFTOKEN=token, **HX
+    )
     assert response.status_code == 200
     order.refresh_from_db()
     assert order.status == Status.AWAITING_SIGN
@@ -84,8 +100,14 @@ def test_resident_pages_give_htmx_the_token(world, strict, url):
 def test_state_changing_staff_posts_are_refused_without_the_token(world, strict):
     strict.force_login(world.street_official)
     order = world.place()
-    for url in ("/staff/intake/", f"/staff/orders/{order.pk}/act/cancel/", "/staff/supervision/1/resolve/",
-                "/staff/callbacks/1/", "/grids/areas/import/confirm/", "/logout/"):
+    for url in (
+        "/staff/intake/",
+        f"/staff/orders/{order.pk}/act/cancel/",
+        "/staff/supervision/1/resolve/",
+        "/staff/callbacks/1/",
+        "/grids/areas/import/confirm/",
+        "/logout/",
+    ):
         assert strict.post(url, {"note": "x"}).status_code == 403, url
 
 
@@ -93,8 +115,13 @@ def test_state_changing_views_refuse_get(world):
     client = Client()
     client.force_login(world.dispatcher)
     order = world.place()
-    for url in (f"/staff/orders/{order.pk}/act/dispatch/", "/staff/supervision/1/resolve/",
-                "/staff/supervision/1/note/", "/staff/callbacks/1/", "/grids/areas/import/confirm/"):
+    for url in (
+        f"/staff/orders/{order.pk}/act/dispatch/",
+        "/staff/supervision/1/resolve/",
+        "/staff/supervision/1/note/",
+        "/staff/callbacks/1/",
+        "/grids/areas/import/confirm/",
+    ):
         assert client.get(url).status_code == 405, url
     order.refresh_from_db()
     assert order.status == Status.AWAITING_DISPATCH

@@ -32,7 +32,9 @@ def test_a_start_on_a_day_off_counts_from_the_next_working_morning():
 
 
 def test_holidays_and_make_up_days_from_the_calendar():
-    cal = WorkCalendar.build(holidays=[date(2026, 10, d) for d in range(1, 8)], workdays=[date(2026, 10, 10)])
+    cal = WorkCalendar.build(
+        holidays=[date(2026, 10, d) for d in range(1, 8)], workdays=[date(2026, 10, 10)]
+    )
     # Wednesday 30 Sep + 1 working day jumps the National Day week.
     assert calendar.add_working_days(at(2026, 9, 30), 1, cal) == at(2026, 10, 8)
     # Friday 9 Oct + 1 working day is the make-up Saturday.
@@ -63,7 +65,9 @@ def test_round_the_clock_hours_ignore_the_calendar():
 
 
 def test_working_time_between_counts_only_working_hours():
-    assert calendar.working_time_between(at(2026, 3, 6, 16, 30), at(2026, 3, 9, 10), PLAIN) == timedelta(hours=2)
+    assert calendar.working_time_between(
+        at(2026, 3, 6, 16, 30), at(2026, 3, 9, 10), PLAIN
+    ) == timedelta(hours=2)
     assert calendar.working_time_between(at(2026, 3, 9), at(2026, 3, 9), PLAIN) == timedelta(0)
 
 

@@ -17,8 +17,12 @@ MONDAY_10 = datetime(2026, 3, 9, 10, 0, tzinfo=SHANGHAI)
 def dispatched(world, **place):
     with clock.travel_to(MONDAY_10):
         order = world.place(**place)
-        return services.order_dispatch(order_id=order.pk, actor=world.dispatcher, tier=Tier.PROPERTY,
-                                       handler_user=world.property_manager)
+        return services.order_dispatch(
+            order_id=order.pk,
+            actor=world.dispatcher,
+            tier=Tier.PROPERTY,
+            handler_user=world.property_manager,
+        )
 
 
 def test_general_matter_seven_working_days_sign_one_working_day(world):
@@ -29,7 +33,9 @@ def test_general_matter_seven_working_days_sign_one_working_day(world):
 
 
 def test_utilities_24_hours_round_the_clock_urgent_signs_in_two_working_hours(world):
-    order = dispatched(world, category=Category.objects.get(code="utilities"), urgency=Urgency.URGENT)
+    order = dispatched(
+        world, category=Category.objects.get(code="utilities"), urgency=Urgency.URGENT
+    )
     assert order.resolve_due_at == MONDAY_10 + timedelta(hours=24)
     assert order.sign_due_at == MONDAY_10 + timedelta(hours=2)
     # 75% of a round-the-clock limit is 75% of the elapsed time.
@@ -73,7 +79,9 @@ def test_every_due_time_change_is_an_event(world):
     with clock.travel_to(MONDAY_10 + timedelta(hours=1)):
         services.order_sign(order_id=order.pk, actor=world.property_manager)
         until = order.resolve_due_at + timedelta(days=5)
-        services.order_request_extension(order_id=order.pk, actor=world.property_manager, until=until, reason="等配件")
+        services.order_request_extension(
+            order_id=order.pk, actor=world.property_manager, until=until, reason="等配件"
+        )
         services.order_approve_extension(order_id=order.pk, actor=world.dispatcher)
     last = order.events.filter(action=Action.DUE_CHANGED).order_by("-id").first()
     assert last.data["field"] == "resolve_due_at"
@@ -89,7 +97,11 @@ def test_every_due_time_change_is_an_event(world):
 def test_seeded_policies_cover_every_category_and_urgency():
     assert DeadlinePolicy.objects.count() == Category.objects.count() * 3
     utilities = DeadlinePolicy.objects.get(category__code="utilities", urgency=Urgency.NORMAL)
-    assert (utilities.resolve_limit, utilities.resolve_unit, float(utilities.chase_share)) == (24, "hours", 0.75)
+    assert (utilities.resolve_limit, utilities.resolve_unit, float(utilities.chase_share)) == (
+        24,
+        "hours",
+        0.75,
+    )
 
 
 def test_limits_are_read_once_per_order(world, django_assert_max_num_queries):

@@ -51,7 +51,12 @@ def test_a_supervision_note_reaches_the_handler(world, client):
     assert response.status_code == 302
     event = order.events.get(action=Action.SUPERVISE)
     assert (event.note, event.actor) == ("请本周内办结", world.street_official)
-    assert OutboxMessage.objects.filter(template="supervise", recipient=world.grid_leader.username).count() == 1
+    assert (
+        OutboxMessage.objects.filter(
+            template="supervise", recipient=world.grid_leader.username
+        ).count()
+        == 1
+    )
     item.refresh_from_db()
     assert "请本周内办结" in item.notes
     client.post(reverse("orders:supervision_resolve", args=[item.pk]))
@@ -67,11 +72,18 @@ def test_callback_list_records_a_call_and_shows_the_rates(world, client):
     login(client, world.dispatcher)
     with clock.travel_to(order.resolved_at + timedelta(days=3, hours=1)):
         page = client.get(reverse("orders:callbacks") + "?days=30").content.decode()
-        assert order.reference in page and "13800138000" in page and "响应率" in page  # staff dial it
-        response = client.post(reverse("orders:callback_record", args=[task.pk]), {
-            f"c{task.pk}-reached": "yes", f"c{task.pk}-resolved": "yes",
-            f"c{task.pk}-rating": Rating.SATISFIED, f"c{task.pk}-note": "满意",
-        })
+        assert (
+            order.reference in page and "13800138000" in page and "响应率" in page
+        )  # staff dial it
+        response = client.post(
+            reverse("orders:callback_record", args=[task.pk]),
+            {
+                f"c{task.pk}-reached": "yes",
+                f"c{task.pk}-resolved": "yes",
+                f"c{task.pk}-rating": Rating.SATISFIED,
+                f"c{task.pk}-note": "满意",
+            },
+        )
     assert response.status_code == 302
     order.refresh_from_db()
     assert (order.status, order.rating) == (Status.CLOSED, Rating.SATISFIED)
@@ -84,7 +96,9 @@ def test_callbacks_of_another_community_are_not_visible(world, client):
     task = CallbackTask.objects.get(order=order)
     login(client, world.other_dispatcher)
     assert order.reference not in client.get(reverse("orders:callbacks")).content.decode()
-    response = client.post(reverse("orders:callback_record", args=[task.pk]), {f"c{task.pk}-reached": "no"})
+    response = client.post(
+        reverse("orders:callback_record", args=[task.pk]), {f"c{task.pk}-reached": "no"}
+    )
     assert response.status_code == 404
 
 
@@ -97,19 +111,35 @@ def test_three_rates(world):
     good = resolved(world)
     services.order_rate(order_id=good.pk, rating=Rating.SATISFIED)
     unrated = resolved(world)
-    rates = three_rates(area_paths=[world.community.path], start=T0 - timedelta(days=1),
-                        end=T0 + timedelta(days=400))
-    assert (rates.orders, rates.responded, rates.rated, rates.satisfied, rates.unrated) == (3, 2, 2, 1, 1)
-    assert (rates.response_rate, rates.satisfaction_rate, rates.resolution_rate) == (66.7, 50.0, 50.0)
+    rates = three_rates(
+        area_paths=[world.community.path],
+        start=T0 - timedelta(days=1),
+        end=T0 + timedelta(days=400),
+    )
+    assert (rates.orders, rates.responded, rates.rated, rates.satisfied, rates.unrated) == (
+        3,
+        2,
+        2,
+        1,
+        1,
+    )
+    assert (rates.response_rate, rates.satisfaction_rate, rates.resolution_rate) == (
+        66.7,
+        50.0,
+        50.0,
+    )
     assert unrated.rating == ""
-    other = community_rates(community=world.other_community, start=T0 - timedelta(days=1),
-                            end=T0 + timedelta(days=400))
+    other = community_rates(
+        community=world.other_community, start=T0 - timedelta(days=1), end=T0 + timedelta(days=400)
+    )
     assert (other.orders, other.response_rate) == (0, None)
 
 
 def test_outbox_masks_phones_and_shows_codes_outside_production(world, client, settings):
     world.place()  # queues an SMS to 13800138000
-    OutboxMessage.objects.create(recipient="13912345678", channel="sms", template="otp", body="您的验证码是 482913")
+    OutboxMessage.objects.create(
+        recipient="13912345678", channel="sms", template="otp", body="您的验证码是 482913"
+    )
     login(client, world.dispatcher)
     page = client.get(reverse("orders:outbox")).content.decode()
     assert "138****8000" in page and "13800138000" not in page

@@ -19,7 +19,9 @@ def test_demo_orders_cover_every_status_and_queue(world):
     assert report.created == 120 and report.failures == 0 and not report.skipped
     statuses = set(Order.objects.values_list("status", flat=True))
     assert statuses == set(Status.values)
-    queues = set(Order.objects.filter(status=Status.AWAITING_DISPATCH).values_list("queue_reason", flat=True))
+    queues = set(
+        Order.objects.filter(status=Status.AWAITING_DISPATCH).values_list("queue_reason", flat=True)
+    )
     assert queues == set(QueueReason.values)
     # Every order has a place event and its status is the last event's to_status.
     for order in Order.objects.prefetch_related("events"):
@@ -36,7 +38,10 @@ def test_demo_orders_cover_every_status_and_queue(world):
 def test_demo_orders_are_idempotent(world):
     build_demo_orders(count=20, seed=1)
     again = build_demo_orders(count=20, seed=1)
-    assert again.skipped and Order.objects.filter(resident_phone__startswith=DEMO_PHONE_PREFIX).count() == 20
+    assert (
+        again.skipped
+        and Order.objects.filter(resident_phone__startswith=DEMO_PHONE_PREFIX).count() == 20
+    )
 
 
 def test_demo_history_sends_no_messages(world):
@@ -55,7 +60,15 @@ def test_every_demo_handler_login_finds_work_waiting(db):
     build_demo(communities=2, grids=3, compounds=4, microgrids=8)
     build_demo_orders(count=20)
     for username in ("demo_property", "demo_grid_leader", "demo_unit", "demo_street"):
-        sections = {s["key"]: len(s["orders"]) for s in inbox_for_user(user=User.objects.get(username=username))}
-        assert sections["to_sign"] >= 1 and sections["in_progress"] >= 1 and sections["awaiting_rating"] >= 1, (
-            username, sections,
+        sections = {
+            s["key"]: len(s["orders"])
+            for s in inbox_for_user(user=User.objects.get(username=username))
+        }
+        assert (
+            sections["to_sign"] >= 1
+            and sections["in_progress"] >= 1
+            and sections["awaiting_rating"] >= 1
+        ), (
+            username,
+            sections,
         )

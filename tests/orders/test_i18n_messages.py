@@ -13,8 +13,12 @@ def test_messages_to_residents_use_the_site_language_whoever_acts(world):
     from orders.models import OutboxMessage
 
     order = world.place()
-    services.order_dispatch(order_id=order.pk, actor=world.dispatcher, tier=Tier.PROPERTY,
-                            handler_user=world.property_manager)
+    services.order_dispatch(
+        order_id=order.pk,
+        actor=world.dispatcher,
+        tier=Tier.PROPERTY,
+        handler_user=world.property_manager,
+    )
     services.order_sign(order_id=order.pk, actor=world.property_manager)
     with translation.override("en"):
         services.order_resolve(order_id=order.pk, actor=world.property_manager, result_note="Fixed")
@@ -30,11 +34,19 @@ def test_a_refused_move_reads_well_in_english(world):
     from orders.lifecycle import Tier
 
     order = world.place()
-    services.order_dispatch(order_id=order.pk, actor=world.dispatcher, tier=Tier.PROPERTY,
-                            handler_user=world.property_manager)
+    services.order_dispatch(
+        order_id=order.pk,
+        actor=world.dispatcher,
+        tier=Tier.PROPERTY,
+        handler_user=world.property_manager,
+    )
     with translation.override("en"), pytest.raises(OrderError) as refused:
-        services.order_dispatch(order_id=order.pk, actor=world.street_official, tier=Tier.GRID,
-                                handler_user=world.grid_leader)
+        services.order_dispatch(
+            order_id=order.pk,
+            actor=world.street_official,
+            tier=Tier.GRID,
+            handler_user=world.grid_leader,
+        )
     assert "。" not in refused.value.message and "无法" not in refused.value.message
 
 

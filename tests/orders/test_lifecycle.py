@@ -21,8 +21,12 @@ def drive_to(world, status: str) -> Order:
         return order
     if status == Status.CANCELLED:
         return services.order_cancel(order_id=order.pk, reason=CancelReason.RESIDENT)
-    services.order_dispatch(order_id=order.pk, actor=world.dispatcher, tier=Tier.PROPERTY,
-                            handler_user=world.property_manager)
+    services.order_dispatch(
+        order_id=order.pk,
+        actor=world.dispatcher,
+        tier=Tier.PROPERTY,
+        handler_user=world.property_manager,
+    )
     if status == Status.AWAITING_SIGN:
         return Order.objects.get(pk=order.pk)
     services.order_sign(order_id=order.pk, actor=world.property_manager)
@@ -30,10 +34,14 @@ def drive_to(world, status: str) -> Order:
         return Order.objects.get(pk=order.pk)
     if status == Status.EXTENSION_REQUESTED:
         return services.order_request_extension(
-            order_id=order.pk, actor=world.property_manager, until=timezone.now() + timedelta(days=30),
+            order_id=order.pk,
+            actor=world.property_manager,
+            until=timezone.now() + timedelta(days=30),
             reason="需要采购配件",
         )
-    services.order_resolve(order_id=order.pk, actor=world.property_manager, result_note="已更换灯泡")
+    services.order_resolve(
+        order_id=order.pk, actor=world.property_manager, result_note="已更换灯泡"
+    )
     if status == Status.AWAITING_RATING:
         return Order.objects.get(pk=order.pk)
     assert status == Status.CLOSED
@@ -44,31 +52,42 @@ def perform(world, action: str, order: Order) -> Order:
     """Perform ``action`` with valid arguments by the actor entitled to it."""
     pk = order.pk
     if action == Action.DISPATCH:
-        return services.order_dispatch(order_id=pk, actor=world.dispatcher, tier=Tier.GRID,
-                                       handler_user=world.grid_leader)
+        return services.order_dispatch(
+            order_id=pk, actor=world.dispatcher, tier=Tier.GRID, handler_user=world.grid_leader
+        )
     if action == Action.SIGN:
         return services.order_sign(order_id=pk, actor=world.property_manager)
     if action == Action.RETURN:
-        return services.order_return(order_id=pk, actor=world.property_manager, reason="不属于物业职责")
+        return services.order_return(
+            order_id=pk, actor=world.property_manager, reason="不属于物业职责"
+        )
     if action == Action.REQUEST_EXTENSION:
         return services.order_request_extension(
-            order_id=pk, actor=world.property_manager, until=timezone.now() + timedelta(days=60), reason="等待配件"
+            order_id=pk,
+            actor=world.property_manager,
+            until=timezone.now() + timedelta(days=60),
+            reason="等待配件",
         )
     if action == Action.APPROVE_EXTENSION:
         return services.order_approve_extension(order_id=pk, actor=world.dispatcher)
     if action == Action.REFUSE_EXTENSION:
-        return services.order_refuse_extension(order_id=pk, actor=world.dispatcher, note="请按期办结")
+        return services.order_refuse_extension(
+            order_id=pk, actor=world.dispatcher, note="请按期办结"
+        )
     if action == Action.ESCALATE:
         return services.order_escalate(order_id=pk, actor=world.dispatcher, reason="物业无力解决")
     if action == Action.RESOLVE:
-        return services.order_resolve(order_id=pk, actor=world.property_manager, result_note="已修好")
+        return services.order_resolve(
+            order_id=pk, actor=world.property_manager, result_note="已修好"
+        )
     if action == Action.RATE:
         return services.order_rate(order_id=pk, rating=Rating.BASIC, comment="还行")
     if action == Action.CLOSE_UNRATED:
         return services.order_close_unrated(order_id=pk)
     if action == Action.CANCEL:
-        return services.order_cancel(order_id=pk, actor=world.dispatcher, reason=CancelReason.INVALID,
-                                     note="测试数据")
+        return services.order_cancel(
+            order_id=pk, actor=world.dispatcher, reason=CancelReason.INVALID, note="测试数据"
+        )
     raise AssertionError(action)
 
 
@@ -89,7 +108,9 @@ def test_every_action_from_every_status(world, action, status):
         new_events = OrderEvent.objects.filter(order=order).order_by("id")[events_before:]
         # One status event per move; DUE_CHANGED events (to_status "") may follow it.
         status_events = [e for e in new_events if e.to_status != ""]
-        assert [(e.action, e.from_status, e.to_status) for e in status_events] == [(action, status, moved.status)]
+        assert [(e.action, e.from_status, e.to_status) for e in status_events] == [
+            (action, status, moved.status)
+        ]
         assert all(e.action == Action.DUE_CHANGED for e in new_events if e.to_status == "")
     else:
         last_move = order.events.exclude(to_status="").order_by("-id").first()
@@ -108,7 +129,11 @@ def test_every_action_from_every_status(world, action, status):
 
 def test_allowed_actions_matches_table():
     assert set(allowed_actions(Status.IN_PROGRESS)) == {
-        Action.RETURN, Action.REQUEST_EXTENSION, Action.ESCALATE, Action.RESOLVE, Action.CANCEL,
+        Action.RETURN,
+        Action.REQUEST_EXTENSION,
+        Action.ESCALATE,
+        Action.RESOLVE,
+        Action.CANCEL,
     }
     assert allowed_actions(Status.CLOSED) == []
     assert allowed_actions(Status.CANCELLED) == []
@@ -120,7 +145,9 @@ def test_place_writes_one_event_and_a_reference(world):
     second = world.place()
     assert int(second.reference[-4:]) == int(order.reference[-4:]) + 1
     assert order.tracking_token != second.tracking_token and len(order.tracking_token) >= 32
-    assert list(order.events.values_list("action", "to_status")) == [(Action.PLACE, Status.AWAITING_DISPATCH)]
+    assert list(order.events.values_list("action", "to_status")) == [
+        (Action.PLACE, Status.AWAITING_DISPATCH)
+    ]
     assert order.queue_reason == QueueReason.NEW
     assert order.tier == world.category.default_tier
 
@@ -136,11 +163,19 @@ def test_double_submit_by_the_same_actor_is_a_no_op(world):
 
 def test_second_dispatcher_is_told_what_happened(world):
     order = world.place()
-    services.order_dispatch(order_id=order.pk, actor=world.dispatcher, tier=Tier.PROPERTY,
-                            handler_user=world.property_manager)
+    services.order_dispatch(
+        order_id=order.pk,
+        actor=world.dispatcher,
+        tier=Tier.PROPERTY,
+        handler_user=world.property_manager,
+    )
     with pytest.raises(OrderError) as refused:
-        services.order_dispatch(order_id=order.pk, actor=world.street_official, tier=Tier.GRID,
-                                handler_user=world.grid_leader)
+        services.order_dispatch(
+            order_id=order.pk,
+            actor=world.street_official,
+            tier=Tier.GRID,
+            handler_user=world.grid_leader,
+        )
     assert "待签收" in refused.value.message
     assert world.dispatcher.username in refused.value.message
     assert "派单" in refused.value.message
@@ -157,16 +192,24 @@ def test_only_the_handler_signs(world):
 def test_dispatcher_of_another_community_cannot_dispatch(world):
     order = world.place()
     with pytest.raises(OrderError) as refused:
-        services.order_dispatch(order_id=order.pk, actor=world.other_dispatcher, tier=Tier.PROPERTY,
-                                handler_user=world.property_manager)
+        services.order_dispatch(
+            order_id=order.pk,
+            actor=world.other_dispatcher,
+            tier=Tier.PROPERTY,
+            handler_user=world.property_manager,
+        )
     assert refused.value.code == "forbidden"
 
 
 def test_dispatch_to_a_handler_outside_the_area_is_refused(world):
     order = world.place()
     with pytest.raises(OrderError) as refused:
-        services.order_dispatch(order_id=order.pk, actor=world.dispatcher, tier=Tier.PROPERTY,
-                                handler_user=world.other_property_manager)
+        services.order_dispatch(
+            order_id=order.pk,
+            actor=world.dispatcher,
+            tier=Tier.PROPERTY,
+            handler_user=world.other_property_manager,
+        )
     assert refused.value.code == "bad_handler"
     assert Order.objects.get(pk=order.pk).status == Status.AWAITING_DISPATCH
 
@@ -176,18 +219,28 @@ def test_return_goes_back_to_the_queue_marked_returned(world):
     services.order_return(order_id=order.pk, actor=world.property_manager, reason="不在我们小区")
     order.refresh_from_db()
     assert (order.status, order.queue_reason, order.handler_user_id, order.return_count) == (
-        Status.AWAITING_DISPATCH, QueueReason.RETURNED, None, 1,
+        Status.AWAITING_DISPATCH,
+        QueueReason.RETURNED,
+        None,
+        1,
     )
     with pytest.raises(OrderError):
-        services.order_return(order_id=drive_to(world, Status.AWAITING_SIGN).pk, actor=world.property_manager,
-                              reason="  ")
+        services.order_return(
+            order_id=drive_to(world, Status.AWAITING_SIGN).pk,
+            actor=world.property_manager,
+            reason="  ",
+        )
 
 
 def test_escalate_picks_the_next_tier_handler(world):
     order = drive_to(world, Status.IN_PROGRESS)
     services.order_escalate(order_id=order.pk, actor=world.dispatcher, reason="物业无法处理")
     order.refresh_from_db()
-    assert (order.status, order.tier, order.handler_user_id) == (Status.AWAITING_SIGN, Tier.GRID, world.grid_leader.pk)
+    assert (order.status, order.tier, order.handler_user_id) == (
+        Status.AWAITING_SIGN,
+        Tier.GRID,
+        world.grid_leader.pk,
+    )
     # Tier 3 has one member unit in this community, so it is the obvious handler.
     services.order_escalate(order_id=order.pk, actor=None, reason="签收超时")
     order.refresh_from_db()
@@ -210,7 +263,11 @@ def test_escalation_without_an_obvious_handler_waits_in_the_queue(world):
     services.order_escalate(order_id=order.pk, actor=world.dispatcher, reason="物业无法处理")
     services.order_escalate(order_id=order.pk, actor=world.dispatcher, reason="网格无法处理")
     order.refresh_from_db()
-    assert (order.status, order.queue_reason, order.tier) == (Status.AWAITING_DISPATCH, QueueReason.ESCALATED, 3)
+    assert (order.status, order.queue_reason, order.tier) == (
+        Status.AWAITING_DISPATCH,
+        QueueReason.ESCALATED,
+        3,
+    )
 
 
 def test_dissatisfied_rating_reopens_one_tier_up(world):
@@ -218,9 +275,14 @@ def test_dissatisfied_rating_reopens_one_tier_up(world):
     services.order_rate(order_id=order.pk, rating=Rating.DISSATISFIED, comment="灯还是不亮")
     order.refresh_from_db()
     assert (order.status, order.queue_reason, order.tier, order.redo_count) == (
-        Status.AWAITING_DISPATCH, QueueReason.REDO, Tier.GRID, 1,
+        Status.AWAITING_DISPATCH,
+        QueueReason.REDO,
+        Tier.GRID,
+        1,
     )
-    services.order_dispatch(order_id=order.pk, actor=world.dispatcher, tier=Tier.GRID, handler_user=world.grid_leader)
+    services.order_dispatch(
+        order_id=order.pk, actor=world.dispatcher, tier=Tier.GRID, handler_user=world.grid_leader
+    )
     services.order_sign(order_id=order.pk, actor=world.grid_leader)
     services.order_resolve(order_id=order.pk, actor=world.grid_leader, result_note="更换了线路")
     services.order_rate(order_id=order.pk, rating=Rating.SATISFIED)
@@ -240,8 +302,15 @@ def test_staff_cancel_as_duplicate_links_the_original(world):
     original = world.place()
     dup = world.place()
     with pytest.raises(OrderError):
-        services.order_cancel(order_id=dup.pk, actor=world.dispatcher, reason=CancelReason.DUPLICATE)
-    services.order_cancel(order_id=dup.pk, actor=world.dispatcher, reason=CancelReason.DUPLICATE, duplicate_of=original)
+        services.order_cancel(
+            order_id=dup.pk, actor=world.dispatcher, reason=CancelReason.DUPLICATE
+        )
+    services.order_cancel(
+        order_id=dup.pk,
+        actor=world.dispatcher,
+        reason=CancelReason.DUPLICATE,
+        duplicate_of=original,
+    )
     dup.refresh_from_db()
     assert (dup.status, dup.duplicate_of_id) == (Status.CANCELLED, original.pk)
 
@@ -249,7 +318,9 @@ def test_staff_cancel_as_duplicate_links_the_original(world):
 def test_extension_approval_moves_the_due_time(world):
     order = drive_to(world, Status.IN_PROGRESS)
     until = order.resolve_due_at + timedelta(days=5)
-    services.order_request_extension(order_id=order.pk, actor=world.property_manager, until=until, reason="等配件")
+    services.order_request_extension(
+        order_id=order.pk, actor=world.property_manager, until=until, reason="等配件"
+    )
     services.order_approve_extension(order_id=order.pk, actor=world.dispatcher)
     order.refresh_from_db()
     assert order.resolve_due_at == until and order.status == Status.IN_PROGRESS
@@ -258,15 +329,21 @@ def test_extension_approval_moves_the_due_time(world):
 def test_extension_to_an_earlier_date_is_refused(world):
     order = drive_to(world, Status.IN_PROGRESS)
     with pytest.raises(OrderError) as refused:
-        services.order_request_extension(order_id=order.pk, actor=world.property_manager,
-                                         until=timezone.now() - timedelta(hours=1), reason="x")
+        services.order_request_extension(
+            order_id=order.pk,
+            actor=world.property_manager,
+            until=timezone.now() - timedelta(hours=1),
+            reason="x",
+        )
     assert refused.value.code == "bad_date"
     assert Order.objects.get(pk=order.pk).status == Status.IN_PROGRESS
 
 
 def test_unit_liaison_handles_tier_three(world):
     order = world.place()
-    services.order_dispatch(order_id=order.pk, actor=world.dispatcher, tier=Tier.MEMBER_UNIT, handler_unit=world.unit)
+    services.order_dispatch(
+        order_id=order.pk, actor=world.dispatcher, tier=Tier.MEMBER_UNIT, handler_unit=world.unit
+    )
     services.order_sign(order_id=order.pk, actor=world.unit_liaison)
     services.order_resolve(order_id=order.pk, actor=world.unit_liaison, result_note="已协调处理")
     assert Order.objects.get(pk=order.pk).status == Status.AWAITING_RATING
@@ -275,16 +352,31 @@ def test_unit_liaison_handles_tier_three(world):
 def test_a_move_on_a_stale_page_is_refused_even_when_the_status_is_unchanged(world):
     order = drive_to(world, Status.AWAITING_SIGN)
     seen = services.order_version(order_id=order.pk)
-    services.order_escalate(order_id=order.pk, actor=world.dispatcher, reason="物业未签收",
-                            expected_status=Status.AWAITING_SIGN, expected_version=seen)
+    services.order_escalate(
+        order_id=order.pk,
+        actor=world.dispatcher,
+        reason="物业未签收",
+        expected_status=Status.AWAITING_SIGN,
+        expected_version=seen,
+    )
     with pytest.raises(OrderError) as refused:
-        services.order_escalate(order_id=order.pk, actor=world.street_official, reason="督办升级",
-                                expected_status=Status.AWAITING_SIGN, expected_version=seen)
+        services.order_escalate(
+            order_id=order.pk,
+            actor=world.street_official,
+            reason="督办升级",
+            expected_status=Status.AWAITING_SIGN,
+            expected_version=seen,
+        )
     assert "升级" in refused.value.message and world.dispatcher.username in refused.value.message
     order.refresh_from_db()
     assert (order.tier, order.escalation_count) == (Tier.GRID, 1)
     # The same dispatcher's double submit of that escalation is a no-op, not a second climb.
-    services.order_escalate(order_id=order.pk, actor=world.dispatcher, reason="物业未签收",
-                            expected_status=Status.AWAITING_SIGN, expected_version=seen)
+    services.order_escalate(
+        order_id=order.pk,
+        actor=world.dispatcher,
+        reason="物业未签收",
+        expected_status=Status.AWAITING_SIGN,
+        expected_version=seen,
+    )
     order.refresh_from_db()
     assert (order.tier, order.escalation_count) == (Tier.GRID, 1)

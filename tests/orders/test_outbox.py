@@ -32,8 +32,13 @@ def fake_sms(settings):
 
 
 def sms(**kw) -> OutboxMessage:
-    fields = dict(recipient="13800138000", channel="sms", template="order_placed", body="【四单】您好",
-                  next_attempt_at=NOW)
+    fields = dict(
+        recipient="13800138000",
+        channel="sms",
+        template="order_placed",
+        body="【四单】您好",
+        next_attempt_at=NOW,
+    )
     fields.update(kw)
     return OutboxMessage.objects.create(**fields)
 
@@ -53,7 +58,10 @@ def test_failures_back_off_exponentially_then_fail(fake_sms):
     outbox.deliver(message_id=message.pk, now=NOW)
     message.refresh_from_db()
     assert (message.status, message.attempts, message.next_attempt_at) == (
-        OutboxStatus.PENDING, 1, NOW + timedelta(seconds=30))
+        OutboxStatus.PENDING,
+        1,
+        NOW + timedelta(seconds=30),
+    )
     assert "fake gateway down" in message.last_error
     # Not due yet: nothing is tried.
     outbox.deliver(message_id=message.pk, now=NOW + timedelta(seconds=10))
@@ -87,12 +95,18 @@ def test_the_sweep_retries_stale_pending_messages_lost_by_the_broker(fake_sms, s
 
 
 def test_email_sender_uses_the_django_backend(settings):
-    message = OutboxMessage.objects.create(recipient="pm@example.org", channel="email", template="chase",
-                                           body="【四单】催办：工单 LX-1", next_attempt_at=NOW)
+    message = OutboxMessage.objects.create(
+        recipient="pm@example.org",
+        channel="email",
+        template="chase",
+        body="【四单】催办：工单 LX-1",
+        next_attempt_at=NOW,
+    )
     outbox.deliver(message_id=message.pk, now=NOW)
     assert mail.outbox[0].to == ["pm@example.org"] and "催办" in mail.outbox[0].body
-    bad = OutboxMessage.objects.create(recipient="pm", channel="email", template="chase", body="x",
-                                       next_attempt_at=NOW)
+    bad = OutboxMessage.objects.create(
+        recipient="pm", channel="email", template="chase", body="x", next_attempt_at=NOW
+    )
     outbox.deliver(message_id=bad.pk, now=NOW)
     bad.refresh_from_db()
     assert bad.status == OutboxStatus.PENDING and "not an email address" in bad.last_error
@@ -128,7 +142,12 @@ def test_sms_gateway_posts_json_with_the_key(gateway):
     headers, body = _Gateway.received[0]
     assert headers["Authorization"] == "Bearer k-123"
     assert headers["Idempotency-Key"] == f"sidan-outbox-{message.pk}"
-    assert body == {"to": "13800138000", "text": "【四单】您好", "template": "order_placed", "id": message.pk}
+    assert body == {
+        "to": "13800138000",
+        "text": "【四单】您好",
+        "template": "order_placed",
+        "id": message.pk,
+    }
 
 
 def test_sms_gateway_error_is_a_send_error(gateway):
@@ -139,8 +158,9 @@ def test_sms_gateway_error_is_a_send_error(gateway):
         SmsGatewaySender(url="", api_key="k").send(sms())
 
 
-def test_a_broker_outage_loses_no_message(world, fake_sms, settings, django_capture_on_commit_callbacks,
-                                          monkeypatch):
+def test_a_broker_outage_loses_no_message(
+    world, fake_sms, settings, django_capture_on_commit_callbacks, monkeypatch
+):
     """Redis down or flushed: the write still commits, and the sweep sends the message later."""
     from orders import clock, notify
 

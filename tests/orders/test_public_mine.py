@@ -15,11 +15,15 @@ def test_my_orders_after_verification(client, world):
     theirs = world.place(resident_phone="13900139000")
     page = client.get("/me/").content.decode()
     assert mine.reference not in page and "获取验证码" in page
-    html = client.post("/me/", {"action": "send_code", "resident_phone": PHONE}, HTTP_HX_REQUEST="true").content.decode()
+    html = client.post(
+        "/me/", {"action": "send_code", "resident_phone": PHONE}, HTTP_HX_REQUEST="true"
+    ).content.decode()
     assert '<div id="verify"' in html and "138****8000" in html
     response = client.post("/me/", {"action": "verify", "resident_phone": PHONE, "otp_code": "12"})
     assert "6 位数字" in response.content.decode()
-    response = client.post("/me/", {"action": "verify", "resident_phone": PHONE, "otp_code": last_code()}, follow=True)
+    response = client.post(
+        "/me/", {"action": "verify", "resident_phone": PHONE, "otp_code": last_code()}, follow=True
+    )
     html = response.content.decode()
     assert mine.reference in html and f"/t/{mine.tracking_token}/" in html
     assert theirs.reference not in html and theirs.tracking_token not in html

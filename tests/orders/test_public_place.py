@@ -6,7 +6,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from orders.models import Channel, Order, OrderPhoto, PhoneVerification
-from tests.orders.public_helpers import PHONE, last_code, order_data, png, send_code
+from tests.orders.public_helpers import last_code, order_data, png, send_code
 
 
 def test_form_page_and_cascading_picker(client, world):
@@ -21,20 +21,30 @@ def test_form_page_and_cascading_picker(client, world):
     assert "桂花苑" not in page.content.decode()
     # HTMX: only the picker partial comes back.
     part = client.get(
-        "/r/", {"community": world.community.code, "grid": world.grid.code, "compound": world.compound.code},
+        "/r/",
+        {
+            "community": world.community.code,
+            "grid": world.grid.code,
+            "compound": world.compound.code,
+        },
         HTTP_HX_REQUEST="true",
     )
     html = part.content.decode()
-    assert html.lstrip().startswith('<form id="picker"') and "1栋1单元" in html and "<html" not in html
+    assert (
+        html.lstrip().startswith('<form id="picker"') and "1栋1单元" in html and "<html" not in html
+    )
 
 
 def test_qr_url_prefills_location_and_records_qr_channel(client, world):
     page = client.get(f"/r/{world.microgrid.code}/")
     html = page.content.decode()
-    assert page.status_code == 200 and "桂花苑" in html and "1栋1单元" in html and "更换位置" in html
+    assert (
+        page.status_code == 200 and "桂花苑" in html and "1栋1单元" in html and "更换位置" in html
+    )
     send_code(client, f"/r/{world.microgrid.code}/")
     response = client.post(
-        f"/r/{world.microgrid.code}/", order_data(world, otp_code=last_code(), photos=[png(), png("b.png")])
+        f"/r/{world.microgrid.code}/",
+        order_data(world, otp_code=last_code(), photos=[png(), png("b.png")]),
     )
     order = Order.objects.get()
     assert response.status_code == 302 and response["Location"] == f"/t/{order.tracking_token}/ok/"
@@ -68,10 +78,14 @@ def test_cannot_place_without_a_verified_phone(client, world):
     response = client.post("/r/", order_data(world))
     assert response.status_code == 200 and "验证码" in response.content.decode()
     send_code(client)
-    response = client.post("/r/", order_data(world, otp_code="999999" if last_code() != "999999" else "000000"))
+    response = client.post(
+        "/r/", order_data(world, otp_code="999999" if last_code() != "999999" else "000000")
+    )
     assert "验证码不正确" in response.content.decode()
     # A code for one phone does not prove another.
-    response = client.post("/r/", order_data(world, resident_phone="13900139000", otp_code=last_code()))
+    response = client.post(
+        "/r/", order_data(world, resident_phone="13900139000", otp_code=last_code())
+    )
     assert not Order.objects.exists()
 
 
@@ -113,7 +127,14 @@ def test_send_code_with_a_bad_phone(client, world):
     [
         (lambda: [SimpleUploadedFile("x.png", b"not an image", content_type="image/png")], "图片"),
         (lambda: [png(f"{i}.png") for i in range(4)], "最多上传 3 张"),
-        (lambda: [SimpleUploadedFile("big.png", b"\0" * (5 * 1024 * 1024 + 1), content_type="image/png")], "5 MB"),
+        (
+            lambda: [
+                SimpleUploadedFile(
+                    "big.png", b"\0" * (5 * 1024 * 1024 + 1), content_type="image/png"
+                )
+            ],
+            "5 MB",
+        ),
     ],
 )
 def test_bad_photos_are_refused(client, world, photos, message):
@@ -125,7 +146,9 @@ def test_bad_photos_are_refused(client, world, photos, message):
 
 def test_missing_fields_and_location(client, world):
     send_code(client)
-    response = client.post("/r/", order_data(world, area_code="", description="", otp_code=last_code()))
+    response = client.post(
+        "/r/", order_data(world, area_code="", description="", otp_code=last_code())
+    )
     html = response.content.decode()
     assert response.status_code == 200 and "请先选择位置" in html
     assert not Order.objects.exists()

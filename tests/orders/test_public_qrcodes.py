@@ -16,7 +16,12 @@ def test_sheet_in_scope(client, world):
     client.force_login(world.dispatcher)
     response = client.get(f"/staff/qr/{world.compound.code}/")
     html = response.content.decode()
-    assert response.status_code == 200 and "<svg" in html and world.microgrid.code in html and "1栋1单元" in html
+    assert (
+        response.status_code == 200
+        and "<svg" in html
+        and world.microgrid.code in html
+        and "1栋1单元" in html
+    )
     response = client.get(f"/staff/qr/{world.grid.code}/")
     assert world.compound.code in response.content.decode()
     response = client.get(f"/staff/qr/{world.grid.code}/", {"level": "5"})
@@ -46,8 +51,12 @@ def test_sheet_requires_login(client, world):
 
 def test_qr_encodes_the_public_url(world, settings):
     settings.SIDAN_PUBLIC_BASE_URL = "https://sidan.example.cn/"
-    assert qr.area_public_url(world.microgrid) == f"https://sidan.example.cn/r/{world.microgrid.code}/"
+    assert (
+        qr.area_public_url(world.microgrid) == f"https://sidan.example.cn/r/{world.microgrid.code}/"
+    )
     assert Image.open(io.BytesIO(qr.qr_png(data="x"))).format == "PNG"
+
+
 def test_nul_in_staff_sheet(client, world):
     client.force_login(world.dispatcher)
     assert client.get("/staff/qr/%00/").status_code == 404

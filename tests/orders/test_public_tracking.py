@@ -14,10 +14,16 @@ pytestmark = pytest.mark.django_db
 
 def _resolved(world) -> Order:
     order = world.place()
-    services.order_dispatch(order_id=order.pk, actor=world.dispatcher, tier=Tier.PROPERTY,
-                            handler_user=world.property_manager)
+    services.order_dispatch(
+        order_id=order.pk,
+        actor=world.dispatcher,
+        tier=Tier.PROPERTY,
+        handler_user=world.property_manager,
+    )
     services.order_sign(order_id=order.pk, actor=world.property_manager)
-    services.order_resolve(order_id=order.pk, actor=world.property_manager, result_note="已更换灯泡")
+    services.order_resolve(
+        order_id=order.pk, actor=world.property_manager, result_note="已更换灯泡"
+    )
     return Order.objects.get(pk=order.pk)
 
 
@@ -26,7 +32,12 @@ def test_tracking_page_shows_timeline_status_and_location(client, world):
     response = client.get(f"/t/{order.tracking_token}/")
     html = response.content.decode()
     assert response.status_code == 200
-    assert "待派单" in html and "您的诉求已提交" in html and world.category.name in html and "桂花苑" in html
+    assert (
+        "待派单" in html
+        and "您的诉求已提交" in html
+        and world.category.name in html
+        and "桂花苑" in html
+    )
     assert 'name="rating"' not in html and "撤销诉求" in html
     assert response["Referrer-Policy"] == "same-origin" and "no-store" in response["Cache-Control"]
 
@@ -43,7 +54,9 @@ def test_rating_form_only_when_awaiting_rating_and_rating_closes(client, world):
     order = _resolved(world)
     html = client.get(f"/t/{order.tracking_token}/").content.decode()
     assert 'name="rating"' in html and "已更换灯泡" in html and "撤销诉求" not in html
-    response = client.post(f"/t/{order.tracking_token}/", {"action": "rate", "rating": "satisfied", "comment": "很快"})
+    response = client.post(
+        f"/t/{order.tracking_token}/", {"action": "rate", "rating": "satisfied", "comment": "很快"}
+    )
     assert response.status_code == 302
     order.refresh_from_db()
     assert order.status == Status.CLOSED and order.rating == "satisfied"
@@ -53,10 +66,17 @@ def test_rating_form_only_when_awaiting_rating_and_rating_closes(client, world):
 
 def test_dissatisfied_reopens_htmx(client, world):
     order = _resolved(world)
-    response = client.post(f"/t/{order.tracking_token}/", {"action": "rate", "rating": "dissatisfied"},
-                           HTTP_HX_REQUEST="true")
+    response = client.post(
+        f"/t/{order.tracking_token}/",
+        {"action": "rate", "rating": "dissatisfied"},
+        HTTP_HX_REQUEST="true",
+    )
     html = response.content.decode()
-    assert response.status_code == 200 and html.lstrip().startswith('<div id="main"') and "<html" not in html
+    assert (
+        response.status_code == 200
+        and html.lstrip().startswith('<div id="main"')
+        and "<html" not in html
+    )
     order.refresh_from_db()
     assert order.status == Status.AWAITING_DISPATCH and order.redo_count == 1
 
@@ -69,7 +89,9 @@ def test_invalid_rating_and_rating_twice_change_nothing(client, world):
     assert order.status == Status.AWAITING_RATING
     client.post(f"/t/{order.tracking_token}/", {"action": "rate", "rating": "satisfied"})
     events = OrderEvent.objects.filter(order=order).count()
-    response = client.post(f"/t/{order.tracking_token}/", {"action": "rate", "rating": "dissatisfied"}, follow=True)
+    response = client.post(
+        f"/t/{order.tracking_token}/", {"action": "rate", "rating": "dissatisfied"}, follow=True
+    )
     order.refresh_from_db()
     assert order.status == Status.CLOSED and order.rating == "satisfied"
     assert OrderEvent.objects.filter(order=order).count() == events
@@ -78,22 +100,33 @@ def test_invalid_rating_and_rating_twice_change_nothing(client, world):
 
 def test_resident_cancels_before_sign_for(client, world):
     order = world.place()
-    response = client.post(f"/t/{order.tracking_token}/", {"action": "cancel", "seen_status": order.status},
-                           follow=True)
+    response = client.post(
+        f"/t/{order.tracking_token}/",
+        {"action": "cancel", "seen_status": order.status},
+        follow=True,
+    )
     order.refresh_from_db()
     assert order.status == Status.CANCELLED and "工单已撤销" in response.content.decode()
 
 
 def test_resident_cannot_cancel_after_sign_for(client, world):
     order = world.place()
-    services.order_dispatch(order_id=order.pk, actor=world.dispatcher, tier=Tier.PROPERTY,
-                            handler_user=world.property_manager)
+    services.order_dispatch(
+        order_id=order.pk,
+        actor=world.dispatcher,
+        tier=Tier.PROPERTY,
+        handler_user=world.property_manager,
+    )
     page = client.get(f"/t/{order.tracking_token}/").content.decode()
     services.order_sign(order_id=order.pk, actor=world.property_manager)
     # The resident acts on the page they saw before sign-for.
     for headers in ({}, {"HTTP_HX_REQUEST": "true"}):
-        response = client.post(f"/t/{order.tracking_token}/", {"action": "cancel", "seen_status": "awaiting_sign"},
-                               follow=not headers, **headers)
+        response = client.post(
+            f"/t/{order.tracking_token}/",
+            {"action": "cancel", "seen_status": "awaiting_sign"},
+            follow=not headers,
+            **headers,
+        )
         assert "无法撤销" in response.content.decode()
     assert "撤销诉求" in page
     order.refresh_from_db()

@@ -97,12 +97,16 @@ def test_rate_limit_per_session_across_phones():
     session: dict = {}
     start = timezone.now() - timedelta(minutes=30)
     for i in range(5):
-        v.verification_send(phone=f"1380013800{i}", now=start + timedelta(minutes=i * 2), session=session)
+        v.verification_send(
+            phone=f"1380013800{i}", now=start + timedelta(minutes=i * 2), session=session
+        )
     with pytest.raises(v.VerificationError) as err:
         v.verification_send(phone="13800138009", now=start + timedelta(minutes=15), session=session)
     assert err.value.code == "too_many"
     with pytest.raises(v.VerificationError) as err:
-        v.verification_send(phone="13800138009", now=start + timedelta(minutes=8, seconds=10), session=session)
+        v.verification_send(
+            phone="13800138009", now=start + timedelta(minutes=8, seconds=10), session=session
+        )
     assert err.value.code == "too_soon"
 
 

@@ -15,11 +15,18 @@ pytestmark = pytest.mark.django_db
 
 
 def _answer(world, order, rating=None):
-    services.order_dispatch(order_id=order.pk, actor=world.dispatcher, tier=Tier.PROPERTY,
-                            handler_user=world.property_manager)
+    services.order_dispatch(
+        order_id=order.pk,
+        actor=world.dispatcher,
+        tier=Tier.PROPERTY,
+        handler_user=world.property_manager,
+    )
     services.order_sign(order_id=order.pk, actor=world.property_manager)
-    services.order_resolve(order_id=order.pk, actor=world.property_manager,
-                           result_note="已联系王阿姨（13912345678）更换灯泡")
+    services.order_resolve(
+        order_id=order.pk,
+        actor=world.property_manager,
+        result_note="已联系王阿姨（13912345678）更换灯泡",
+    )
     if rating:
         services.order_rate(order_id=order.pk, rating=rating)
 
@@ -30,15 +37,28 @@ def test_walls_never_show_names_phones_or_microgrids(client, world):
     _answer(world, answered, Rating.SATISFIED)
     for tab in ("problems", "echo"):
         for headers in ({}, {"HTTP_HX_REQUEST": "true"}):
-            html = client.get(f"/wall/{world.community.code}/", {"tab": tab}, **headers).content.decode()
-            for secret in ("王阿姨", "13800138000", "138 0013 8000", "13912345678", "84123456",
-                           "1栋1单元", open_order.tracking_token, answered.tracking_token, "<img"):
+            html = client.get(
+                f"/wall/{world.community.code}/", {"tab": tab}, **headers
+            ).content.decode()
+            for secret in (
+                "王阿姨",
+                "13800138000",
+                "138 0013 8000",
+                "13912345678",
+                "84123456",
+                "1栋1单元",
+                open_order.tracking_token,
+                answered.tracking_token,
+                "<img",
+            ):
                 assert secret not in html, (tab, secret)
             assert "桂花苑" in html
     problems = client.get(f"/wall/{world.community.code}/").content.decode()
     assert "门口灯坏了" in problems and "1**********" in problems and "垃圾没人清" not in problems
     echo = client.get(f"/wall/{world.community.code}/?tab=echo").content.decode()
-    assert "垃圾没人清" in echo and "更换灯泡" in echo and "满意" in echo and "门口灯坏了" not in echo
+    assert (
+        "垃圾没人清" in echo and "更换灯泡" in echo and "满意" in echo and "门口灯坏了" not in echo
+    )
 
 
 def test_counts_on_top(client, world):
@@ -75,10 +95,16 @@ def test_query_count_is_constant(client, world, tab):
         for i in range(n):
             order = world.place(description=f"第{i}件事情需要处理")
             if tab == "echo":
-                services.order_dispatch(order_id=order.pk, actor=world.dispatcher, tier=Tier.PROPERTY,
-                                        handler_user=world.property_manager)
+                services.order_dispatch(
+                    order_id=order.pk,
+                    actor=world.dispatcher,
+                    tier=Tier.PROPERTY,
+                    handler_user=world.property_manager,
+                )
                 services.order_sign(order_id=order.pk, actor=world.property_manager)
-                services.order_resolve(order_id=order.pk, actor=world.property_manager, result_note="已处理")
+                services.order_resolve(
+                    order_id=order.pk, actor=world.property_manager, result_note="已处理"
+                )
 
     add(5)
     few = _wall_queries(client, world, tab)
@@ -94,7 +120,16 @@ def test_scrub():
     assert scrub("张三说好", names=("张三",)) == "**说好"
 
 
-@pytest.mark.parametrize("url", ["/wall/%00/", "/r/%00/", "/r/?community=%00&grid=%00", "/r/%00/qr.png",
-                                 "/t/%00/photos/1/", "/t/%00/ok/"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/wall/%00/",
+        "/r/%00/",
+        "/r/?community=%00&grid=%00",
+        "/r/%00/qr.png",
+        "/t/%00/photos/1/",
+        "/t/%00/ok/",
+    ],
+)
 def test_nul_bytes_never_reach_the_database(client, world, url):
     assert client.get(url).status_code in (200, 404)

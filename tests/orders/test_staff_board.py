@@ -27,7 +27,7 @@ def test_board_plain_get_is_a_whole_page_with_counts(world, client):
     html = response.content.decode()
     assert response.status_code == 200
     assert "<html" in html and 'id="queue-counts"' in html and 'id="board-rows"' in html
-    assert 'hx-swap-oob' not in html
+    assert "hx-swap-oob" not in html
     assert rows(response) == 1
 
 
@@ -49,7 +49,13 @@ def test_queues_split_the_dispatch_queue_by_reason(world, client):
     in_sign = dispatched(world)
     client.force_login(world.dispatcher)
     assert board_counts(community=world.community) == {
-        "new": 1, "returned": 1, "escalated": 0, "redo": 0, "open": 3, "all": 3, "overdue": 0,
+        "new": 1,
+        "returned": 1,
+        "escalated": 0,
+        "redo": 0,
+        "open": 3,
+        "all": 3,
+        "overdue": 0,
     }
     new_page = client.get(BOARD, {"queue": QueueReason.NEW}).content.decode()
     assert new.reference in new_page and returned.reference not in new_page
@@ -60,7 +66,9 @@ def test_queues_split_the_dispatch_queue_by_reason(world, client):
 
 
 def test_filters_and_search(world, client):
-    hotline = world.place(channel=Channel.HOTLINE, resident_phone="13911112222", description="小区门口路灯不亮了")
+    hotline = world.place(
+        channel=Channel.HOTLINE, resident_phone="13911112222", description="小区门口路灯不亮了"
+    )
     qr = world.place(description="楼上漏水到我家厨房")
     client.force_login(world.dispatcher)
 
@@ -72,7 +80,10 @@ def test_filters_and_search(world, client):
     assert refs(q="13911112222") == {hotline.reference}
     assert refs(q="漏水") == {qr.reference}
     assert refs(q=qr.reference) == {qr.reference}
-    assert refs(status=Status.AWAITING_DISPATCH, grid=world.grid.code) == {hotline.reference, qr.reference}
+    assert refs(status=Status.AWAITING_DISPATCH, grid=world.grid.code) == {
+        hotline.reference,
+        qr.reference,
+    }
     assert refs(overdue="on") == set()
     assert refs(tier="2") == set()
 
@@ -89,7 +100,9 @@ def test_pagination_is_25_per_page(world, client):
 def test_other_community_orders_never_show(world, client):
     other = world.place(area=world.other_microgrid)
     client.force_login(world.dispatcher)
-    html = client.get(BOARD, {"queue": "all", "community": world.other_community.code}).content.decode()
+    html = client.get(
+        BOARD, {"queue": "all", "community": world.other_community.code}
+    ).content.decode()
     assert other.reference not in html  # the unknown community falls back to the user's own
 
 

@@ -62,7 +62,11 @@ def test_handler_actions_after_sign_and_dispatcher_actions_on_extension(world, c
     assert action_buttons(client.get(detail_url(order)).content.decode()) == {"resolve", "note"}
     client.force_login(world.dispatcher)
     assert action_buttons(client.get(detail_url(order)).content.decode()) == {
-        "approve_extension", "refuse_extension", "escalate", "cancel", "note",
+        "approve_extension",
+        "refuse_extension",
+        "escalate",
+        "cancel",
+        "note",
     }
 
 
@@ -70,8 +74,14 @@ def test_dispatcher_may_record_a_callback_rating(world, client):
     order = resolved(world)
     client.force_login(world.dispatcher)
     assert "rate" in action_buttons(client.get(detail_url(order)).content.decode())
-    response = client.post(act_url(order, "rate"), {"expected_status": Status.AWAITING_RATING,
-                                                    "rating": Rating.SATISFIED, "comment": "电话回访满意"})
+    response = client.post(
+        act_url(order, "rate"),
+        {
+            "expected_status": Status.AWAITING_RATING,
+            "rating": Rating.SATISFIED,
+            "comment": "电话回访满意",
+        },
+    )
     assert response.status_code == 302
     order.refresh_from_db()
     assert order.status == Status.CLOSED
@@ -89,8 +99,19 @@ def test_timeline_shows_text_note_actor_and_time(world, client):
 
 # --- scope -------------------------------------------------------------------------------
 
-ACTION_NAMES = ["dispatch", "sign", "return", "request_extension", "approve_extension",
-                "refuse_extension", "escalate", "resolve", "rate", "cancel", "note"]
+ACTION_NAMES = [
+    "dispatch",
+    "sign",
+    "return",
+    "request_extension",
+    "approve_extension",
+    "refuse_extension",
+    "escalate",
+    "resolve",
+    "rate",
+    "cancel",
+    "note",
+]
 
 
 @pytest.mark.parametrize("who", ["other_dispatcher", "other_property_manager"])
@@ -101,9 +122,14 @@ def test_outside_scope_everything_is_404(world, client, who):
     assert client.get(detail_url(order)).status_code == 404
     assert client.get(f"/staff/orders/{order.pk}/photos/{photo.pk}/").status_code == 404
     for action in ACTION_NAMES:
-        response = client.post(act_url(order, action), {"expected_status": order.status, "note": "x"})
+        response = client.post(
+            act_url(order, action), {"expected_status": order.status, "note": "x"}
+        )
         assert response.status_code == 404, action
-        assert client.post(act_url(order, action), {"expected_status": order.status}, **HX).status_code == 404
+        assert (
+            client.post(act_url(order, action), {"expected_status": order.status}, **HX).status_code
+            == 404
+        )
     assert OrderEvent.objects.filter(order=order).count() == 1
 
 
@@ -116,7 +142,9 @@ def test_photos_are_served_only_through_the_scoped_view(world, client):
     assert b"".join(response.streaming_content).startswith(b"\x89PNG")
     # The photo id of another order under this order's URL: not found.
     other = world.place(photos=[png()])
-    assert client.get(f"/staff/orders/{order.pk}/photos/{other.photos.get().pk}/").status_code == 404
+    assert (
+        client.get(f"/staff/orders/{order.pk}/photos/{other.photos.get().pk}/").status_code == 404
+    )
 
 
 # --- actions -------------------------------------------------------------------------------
@@ -125,10 +153,16 @@ def test_photos_are_served_only_through_the_scoped_view(world, client):
 def test_plain_post_redirects_with_a_message(world, client):
     order = world.place()
     client.force_login(world.dispatcher)
-    response = client.post(act_url(order, "dispatch"), {
-        "expected_status": Status.AWAITING_DISPATCH, "tier": Tier.PROPERTY,
-        "handler": world.property_manager.pk, "note": "请尽快处理",
-    }, follow=True)
+    response = client.post(
+        act_url(order, "dispatch"),
+        {
+            "expected_status": Status.AWAITING_DISPATCH,
+            "tier": Tier.PROPERTY,
+            "handler": world.property_manager.pk,
+            "note": "请尽快处理",
+        },
+        follow=True,
+    )
     assert response.redirect_chain == [(detail_url(order), 302)]
     assert "已派单" in response.content.decode()
     order.refresh_from_db()
@@ -138,9 +172,15 @@ def test_plain_post_redirects_with_a_message(world, client):
 def test_htmx_post_swaps_the_detail_and_the_counts_out_of_band(world, client):
     order = world.place()
     client.force_login(world.dispatcher)
-    response = client.post(act_url(order, "dispatch"), {
-        "expected_status": Status.AWAITING_DISPATCH, "tier": Tier.GRID, "handler": world.grid_leader.pk,
-    }, **HX)
+    response = client.post(
+        act_url(order, "dispatch"),
+        {
+            "expected_status": Status.AWAITING_DISPATCH,
+            "tier": Tier.GRID,
+            "handler": world.grid_leader.pk,
+        },
+        **HX,
+    )
     html = response.content.decode()
     assert response.status_code == 200
     assert html.lstrip().startswith('<div id="order-detail"') and "<html" not in html
@@ -162,8 +202,10 @@ def test_handler_list_reloads_for_the_chosen_tier(world, client):
 def test_dispatch_to_a_member_unit(world, client):
     order = world.place()
     client.force_login(world.dispatcher)
-    client.post(act_url(order, "dispatch"), {"expected_status": order.status, "tier": Tier.MEMBER_UNIT,
-                                            "handler": world.unit.pk})
+    client.post(
+        act_url(order, "dispatch"),
+        {"expected_status": order.status, "tier": Tier.MEMBER_UNIT, "handler": world.unit.pk},
+    )
     order.refresh_from_db()
     assert (order.status, order.handler_unit) == (Status.AWAITING_SIGN, world.unit)
 
@@ -172,10 +214,14 @@ def test_invalid_input_changes_nothing_and_shows_the_error(world, client):
     order = dispatched(world)
     events_before = order.events.count()
     client.force_login(world.property_manager)
-    response = client.post(act_url(order, "return"), {"expected_status": Status.AWAITING_SIGN, "reason": ""}, **HX)
+    response = client.post(
+        act_url(order, "return"), {"expected_status": Status.AWAITING_SIGN, "reason": ""}, **HX
+    )
     assert response.status_code == 200
     assert "errorlist" in response.content.decode()
-    plain = client.post(act_url(order, "return"), {"expected_status": Status.AWAITING_SIGN, "reason": ""})
+    plain = client.post(
+        act_url(order, "return"), {"expected_status": Status.AWAITING_SIGN, "reason": ""}
+    )
     assert plain.status_code == 200 and "errorlist" in plain.content.decode()
     order.refresh_from_db()
     assert order.status == Status.AWAITING_SIGN and order.events.count() == events_before
@@ -183,12 +229,17 @@ def test_invalid_input_changes_nothing_and_shows_the_error(world, client):
 
 def test_two_dispatchers_at_once_the_second_is_told_what_happened(world, client):
     order = world.place()
-    seen = {"expected_status": Status.AWAITING_DISPATCH, "tier": Tier.PROPERTY,
-            "handler": world.property_manager.pk}
+    seen = {
+        "expected_status": Status.AWAITING_DISPATCH,
+        "tier": Tier.PROPERTY,
+        "handler": world.property_manager.pk,
+    }
     client.force_login(world.dispatcher)
     assert client.post(act_url(order, "dispatch"), seen, **HX).status_code == 200
     client.force_login(world.street_official)
-    response = client.post(act_url(order, "dispatch"), seen | {"handler": world.property_manager.pk}, **HX)
+    response = client.post(
+        act_url(order, "dispatch"), seen | {"handler": world.property_manager.pk}, **HX
+    )
     html = response.content.decode()
     assert response.status_code == 200
     assert 'id="action-error"' in html
@@ -200,8 +251,11 @@ def test_stale_escalate_after_a_sign_is_refused_with_a_plain_message(world, clie
     order = dispatched(world)
     services.order_sign(order_id=order.pk, actor=world.property_manager)
     client.force_login(world.dispatcher)
-    response = client.post(act_url(order, "escalate"),
-                           {"expected_status": Status.AWAITING_SIGN, "reason": "超时未签收"}, follow=True)
+    response = client.post(
+        act_url(order, "escalate"),
+        {"expected_status": Status.AWAITING_SIGN, "reason": "超时未签收"},
+        follow=True,
+    )
     html = response.content.decode()
     assert "无法升级：该工单现在是「办理中」。pm 已于" in html and "签收。" in html
     order.refresh_from_db()
@@ -211,46 +265,82 @@ def test_stale_escalate_after_a_sign_is_refused_with_a_plain_message(world, clie
 def test_full_round_through_the_views(world, client):
     order = world.place()
     client.force_login(world.dispatcher)
-    client.post(act_url(order, "dispatch"), {"expected_status": "awaiting_dispatch", "tier": 1,
-                                            "handler": world.property_manager.pk})
+    client.post(
+        act_url(order, "dispatch"),
+        {"expected_status": "awaiting_dispatch", "tier": 1, "handler": world.property_manager.pk},
+    )
     client.force_login(world.property_manager)
     client.post(act_url(order, "sign"), {"expected_status": "awaiting_sign"})
-    client.post(act_url(order, "request_extension"), {"expected_status": "in_progress",
-                                                     "until": "2099-01-31", "reason": "等待配件"})
+    client.post(
+        act_url(order, "request_extension"),
+        {"expected_status": "in_progress", "until": "2099-01-31", "reason": "等待配件"},
+    )
     client.force_login(world.dispatcher)
-    client.post(act_url(order, "approve_extension"), {"expected_status": "extension_requested", "note": ""})
+    client.post(
+        act_url(order, "approve_extension"), {"expected_status": "extension_requested", "note": ""}
+    )
     client.force_login(world.property_manager)
     client.post(act_url(order, "note"), {"expected_status": "in_progress", "note": "已联系厂家"})
-    response = client.post(act_url(order, "resolve"), {"expected_status": "in_progress",
-                                                      "result_note": "已更换灯泡", "photos": [png("a.png")]})
+    response = client.post(
+        act_url(order, "resolve"),
+        {"expected_status": "in_progress", "result_note": "已更换灯泡", "photos": [png("a.png")]},
+    )
     assert response.status_code == 302
     order.refresh_from_db()
     assert order.status == Status.AWAITING_RATING and order.resolve_due_at.year == 2099
     assert OrderPhoto.objects.filter(order=order, kind="result").count() == 1
-    assert list(order.events.exclude(action=Action.DUE_CHANGED).values_list("action", flat=True)) == [
-        "place", "dispatch", "sign", "request_extension", "approve_extension", "note", "resolve",
+    assert list(
+        order.events.exclude(action=Action.DUE_CHANGED).values_list("action", flat=True)
+    ) == [
+        "place",
+        "dispatch",
+        "sign",
+        "request_extension",
+        "approve_extension",
+        "note",
+        "resolve",
     ]
 
 
 def test_refuse_extension_and_escalate(world, client):
     order = extension_requested(world)
     client.force_login(world.dispatcher)
-    client.post(act_url(order, "refuse_extension"), {"expected_status": "extension_requested", "note": "请按期办结"})
-    client.post(act_url(order, "escalate"), {"expected_status": "in_progress", "reason": "物业处理不了"})
+    client.post(
+        act_url(order, "refuse_extension"),
+        {"expected_status": "extension_requested", "note": "请按期办结"},
+    )
+    client.post(
+        act_url(order, "escalate"), {"expected_status": "in_progress", "reason": "物业处理不了"}
+    )
     order.refresh_from_db()
-    assert (order.status, order.tier, order.handler_user) == (Status.AWAITING_SIGN, Tier.GRID, world.grid_leader)
+    assert (order.status, order.tier, order.handler_user) == (
+        Status.AWAITING_SIGN,
+        Tier.GRID,
+        world.grid_leader,
+    )
 
 
 def test_cancel_as_duplicate_and_as_invalid(world, client):
     original, duplicate, junk = world.place(), world.place(), world.place()
     client.force_login(world.dispatcher)
-    response = client.post(act_url(duplicate, "cancel"), {"expected_status": "awaiting_dispatch",
-                                                         "reason": "duplicate", "original": ""}, **HX)
+    response = client.post(
+        act_url(duplicate, "cancel"),
+        {"expected_status": "awaiting_dispatch", "reason": "duplicate", "original": ""},
+        **HX,
+    )
     assert "请填写与之重复的原工单编号" in response.content.decode()
-    client.post(act_url(duplicate, "cancel"), {"expected_status": "awaiting_dispatch", "reason": "duplicate",
-                                              "original": original.reference})
-    client.post(act_url(junk, "cancel"), {"expected_status": "awaiting_dispatch", "reason": "invalid",
-                                         "note": "测试数据"})
+    client.post(
+        act_url(duplicate, "cancel"),
+        {
+            "expected_status": "awaiting_dispatch",
+            "reason": "duplicate",
+            "original": original.reference,
+        },
+    )
+    client.post(
+        act_url(junk, "cancel"),
+        {"expected_status": "awaiting_dispatch", "reason": "invalid", "note": "测试数据"},
+    )
     duplicate.refresh_from_db()
     junk.refresh_from_db()
     assert duplicate.status == junk.status == Status.CANCELLED
@@ -261,9 +351,14 @@ def test_handler_return_leaves_their_sight_and_htmx_goes_to_the_inbox(world, cli
     order = dispatched(world, area=world.microgrid)
     client.force_login(world.unit_liaison)  # sees the community; not the handler
     services.order_return(order_id=order.pk, actor=world.property_manager, reason="x")
-    order = services.order_dispatch(order_id=order.pk, actor=world.dispatcher, tier=Tier.MEMBER_UNIT,
-                                    handler_unit=world.unit)
-    response = client.post(act_url(order, "return"), {"expected_status": "awaiting_sign", "reason": "不是本单位职责"}, **HX)
+    order = services.order_dispatch(
+        order_id=order.pk, actor=world.dispatcher, tier=Tier.MEMBER_UNIT, handler_unit=world.unit
+    )
+    response = client.post(
+        act_url(order, "return"),
+        {"expected_status": "awaiting_sign", "reason": "不是本单位职责"},
+        **HX,
+    )
     assert response.status_code in (200, 204)
     order.refresh_from_db()
     assert order.status == Status.AWAITING_DISPATCH and order.queue_reason == QueueReason.RETURNED

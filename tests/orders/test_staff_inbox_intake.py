@@ -32,7 +32,9 @@ def test_inbox_sections_for_the_handler(world, client):
 
 def test_unit_liaison_inbox_holds_the_units_orders(world, client):
     order = world.place()
-    services.order_dispatch(order_id=order.pk, actor=world.dispatcher, tier=Tier.MEMBER_UNIT, handler_unit=world.unit)
+    services.order_dispatch(
+        order_id=order.pk, actor=world.dispatcher, tier=Tier.MEMBER_UNIT, handler_unit=world.unit
+    )
     client.force_login(world.unit_liaison)
     assert order.reference in client.get(INBOX).content.decode()
     client.force_login(world.grid_leader)
@@ -42,10 +44,14 @@ def test_unit_liaison_inbox_holds_the_units_orders(world, client):
 def test_sign_from_the_inbox_with_htmx_and_without(world, client):
     first, second = dispatched(world), dispatched(world)
     client.force_login(world.property_manager)
-    response = client.post(act_url(first, "sign"), {"expected_status": "awaiting_sign", "return_to": "inbox"}, **HX)
+    response = client.post(
+        act_url(first, "sign"), {"expected_status": "awaiting_sign", "return_to": "inbox"}, **HX
+    )
     html = response.content.decode()
     assert html.lstrip().startswith('<div id="inbox"') and "已签收" in html
-    plain = client.post(act_url(second, "sign"), {"expected_status": "awaiting_sign", "return_to": "inbox"})
+    plain = client.post(
+        act_url(second, "sign"), {"expected_status": "awaiting_sign", "return_to": "inbox"}
+    )
     assert plain.status_code == 302 and plain["Location"] == INBOX
     assert set(Order.objects.values_list("status", flat=True)) == {Status.IN_PROGRESS}
 
@@ -54,8 +60,9 @@ def test_stale_sign_from_the_inbox_says_what_happened(world, client):
     order = dispatched(world)
     services.order_return(order_id=order.pk, actor=world.property_manager, reason="不归物业管")
     client.force_login(world.property_manager)
-    html = client.post(act_url(order, "sign"), {"expected_status": "awaiting_sign", "return_to": "inbox"},
-                       **HX).content.decode()
+    html = client.post(
+        act_url(order, "sign"), {"expected_status": "awaiting_sign", "return_to": "inbox"}, **HX
+    ).content.decode()
     assert "无法签收：该工单现在是「待派单」。pm 已于" in html and "退单。" in html
 
 
@@ -66,8 +73,9 @@ def test_sign_after_an_escalation_away_is_refused_and_leaves_the_inbox(world, cl
     order = dispatched(world)
     services.order_escalate(order_id=order.pk, actor=world.dispatcher, reason="催办无果")
     client.force_login(world.property_manager)
-    html = client.post(act_url(order, "sign"), {"expected_status": "awaiting_sign", "return_to": "inbox"},
-                       **HX).content.decode()
+    html = client.post(
+        act_url(order, "sign"), {"expected_status": "awaiting_sign", "return_to": "inbox"}, **HX
+    ).content.decode()
     assert "不能对这张工单执行「签收」" in html and order.reference not in html
     order.refresh_from_db()
     assert order.handler_user == world.grid_leader and order.signed_at is None
@@ -81,8 +89,12 @@ def test_inbox_is_not_found_for_a_dispatcher_only(world, client):
 # --- intake -------------------------------------------------------------------------
 
 GOOD = {
-    "channel": Channel.HOTLINE, "nature": "help", "urgency": "normal",
-    "description": "楼下垃圾桶满了三天没人清理", "resident_phone": "13912345678", "resident_name": "李大爷",
+    "channel": Channel.HOTLINE,
+    "nature": "help",
+    "urgency": "normal",
+    "description": "楼下垃圾桶满了三天没人清理",
+    "resident_phone": "13912345678",
+    "resident_name": "李大爷",
 }
 
 
@@ -95,25 +107,37 @@ def test_intake_places_an_order_on_the_residents_behalf(world, client):
     response = client.post(INTAKE, good(world))
     order = Order.objects.get()
     assert response.status_code == 302 and response["Location"] == f"/staff/orders/{order.pk}/"
-    assert (order.placed_by, order.channel, order.status) == (world.dispatcher, Channel.HOTLINE, Status.AWAITING_DISPATCH)
+    assert (order.placed_by, order.channel, order.status) == (
+        world.dispatcher,
+        Channel.HOTLINE,
+        Status.AWAITING_DISPATCH,
+    )
     assert order.events.get().data == {"channel": "hotline", "on_behalf": True}
 
 
 def test_intake_location_from_the_cascading_picker(world, client):
     client.force_login(world.dispatcher)
-    picker = client.get(INTAKE, {"loc_community": world.community.code, "loc_grid": world.grid.code}, **HX)
+    picker = client.get(
+        INTAKE, {"loc_community": world.community.code, "loc_grid": world.grid.code}, **HX
+    )
     html = picker.content.decode()
     assert html.lstrip().startswith('<div id="picker"')
     assert world.compound.code in html and world.other_microgrid.code not in html
-    data = good(world, area_code="") | {"loc_community": world.community.code, "loc_grid": world.grid.code,
-                                         "loc_compound": world.compound.code}
+    data = good(world, area_code="") | {
+        "loc_community": world.community.code,
+        "loc_grid": world.grid.code,
+        "loc_compound": world.compound.code,
+    }
     client.post(INTAKE, data)
     assert Order.objects.get().area == world.compound
 
 
 def test_save_and_enter_another_keeps_channel_and_location(world, client):
     client.force_login(world.dispatcher)
-    data = good(world, channel=Channel.MEETING) | {"save_and_new": "1", "loc_community": world.community.code}
+    data = good(world, channel=Channel.MEETING) | {
+        "save_and_new": "1",
+        "loc_community": world.community.code,
+    }
     response = client.post(INTAKE, data)
     assert response.status_code == 302
     assert response["Location"].startswith(INTAKE + "?channel=meeting&loc_community=LX01")
@@ -143,8 +167,9 @@ def test_intake_validation_is_the_resident_forms(world, client, changes):
     staff_errors = _errors(response.context["form"])
     from grids.access import areas_in_scope
 
-    resident = OrderPlaceForm({k: v for k, v in data.items() if k != "channel"},
-                              areas=areas_in_scope(world.dispatcher))
+    resident = OrderPlaceForm(
+        {k: v for k, v in data.items() if k != "channel"}, areas=areas_in_scope(world.dispatcher)
+    )
     assert not resident.is_valid()
     assert staff_errors == _errors(resident)
 

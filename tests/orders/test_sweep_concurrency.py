@@ -17,7 +17,10 @@ from orders.sweep import run_sweep
 from tests.orders.conftest import build_world
 from tests.orders.test_sweep_rules import T0
 
-pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [
+    pytest.mark.postgres,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 
 
 @pytest.fixture(autouse=True)
@@ -55,15 +58,21 @@ def test_two_concurrent_sweeps_escalate_and_chase_each_order_exactly_once():
         ids = []
         for _i in range(40):
             order = world.place()
-            services.order_dispatch(order_id=order.pk, actor=world.dispatcher, tier=Tier.PROPERTY,
-                                    handler_user=world.property_manager)
+            services.order_dispatch(
+                order_id=order.pk,
+                actor=world.dispatcher,
+                tier=Tier.PROPERTY,
+                handler_user=world.property_manager,
+            )
             ids.append(order.pk)
         for pk in ids[:20]:
             services.order_sign(order_id=pk, actor=world.property_manager)
     signed, unsigned = ids[:20], ids[20:]
     # Late enough for the sign-for of the unsigned ones and the chase of the signed ones.
     moment = max(Order.objects.filter(pk__in=signed).values_list("chase_due_at", flat=True))
-    moment = max(moment, max(Order.objects.filter(pk__in=unsigned).values_list("sign_due_at", flat=True)))
+    moment = max(
+        moment, max(Order.objects.filter(pk__in=unsigned).values_list("sign_due_at", flat=True))
+    )
 
     with clock.travel_to(moment):
         reports = run_in_threads(2, lambda i: run_sweep(now=moment, batch_size=7))
@@ -73,7 +82,10 @@ def test_two_concurrent_sweeps_escalate_and_chase_each_order_exactly_once():
         assert OrderEvent.objects.filter(order_id=pk, action=Action.ESCALATE).count() == 1
         assert OrderEvent.objects.filter(order_id=pk, action=Action.OVERDUE).count() == 1
         assert OutboxMessage.objects.filter(order_id=pk, template="sign_overdue").count() == 1
-    assert Order.objects.filter(pk__in=unsigned, tier=Tier.GRID, status=Status.AWAITING_SIGN).count() == 20
+    assert (
+        Order.objects.filter(pk__in=unsigned, tier=Tier.GRID, status=Status.AWAITING_SIGN).count()
+        == 20
+    )
     # Chases: the signed ones, and any unsigned ones whose chase fell due too — each once.
     for pk in ids:
         assert OrderEvent.objects.filter(order_id=pk, action=Action.CHASE).count() <= 1
@@ -89,11 +101,17 @@ def test_concurrent_resolution_overdue_supervises_once():
         ids = []
         for _i in range(15):
             order = world.place()
-            services.order_dispatch(order_id=order.pk, actor=world.dispatcher, tier=Tier.PROPERTY,
-                                    handler_user=world.property_manager)
+            services.order_dispatch(
+                order_id=order.pk,
+                actor=world.dispatcher,
+                tier=Tier.PROPERTY,
+                handler_user=world.property_manager,
+            )
             services.order_sign(order_id=order.pk, actor=world.property_manager)
             ids.append(order.pk)
-    moment = max(Order.objects.filter(pk__in=ids).values_list("resolve_due_at", flat=True)) + timedelta(seconds=1)
+    moment = max(
+        Order.objects.filter(pk__in=ids).values_list("resolve_due_at", flat=True)
+    ) + timedelta(seconds=1)
     with clock.travel_to(moment):
         reports = run_in_threads(3, lambda i: run_sweep(now=moment, batch_size=4))
     assert sum(r.acted["resolve_overdue"] for r in reports) == 15
@@ -105,7 +123,9 @@ def test_concurrent_resolution_overdue_supervises_once():
 def test_a_delivery_task_run_twice_at_once_sends_once(settings):
     settings.SIDAN_SENDERS = {**settings.SIDAN_SENDERS, "sms": "orders.senders.FakeSmsSender"}
     FakeSmsSender.reset()
-    message = OutboxMessage.objects.create(recipient="13800138000", channel="sms", template="t", body="hello")
+    message = OutboxMessage.objects.create(
+        recipient="13800138000", channel="sms", template="t", body="hello"
+    )
     results = run_in_threads(2, lambda i: outbox.deliver(message_id=message.pk))
     assert results == [OutboxStatus.SENT, OutboxStatus.SENT]
     assert FakeSmsSender.sent == [("13800138000", "hello")]

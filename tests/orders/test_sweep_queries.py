@@ -93,10 +93,22 @@ def test_sign_overdue_escalation_query_count(world):
     # Then every order got one OVERDUE, one ESCALATE and its DUE_CHANGED events, in order
     for order in Order.objects.filter(status=Status.AWAITING_SIGN):
         assert order.tier == Tier.GRID and order.handler_user == world.grid_leader
-        actions = list(order.events.filter(at=moment).order_by("id").values_list("action", flat=True))
+        actions = list(
+            order.events.filter(at=moment).order_by("id").values_list("action", flat=True)
+        )
         assert actions == [Action.OVERDUE, Action.ESCALATE, Action.DUE_CHANGED, Action.DUE_CHANGED]
-    assert OutboxMessage.objects.filter(template="order_assigned", recipient=world.grid_leader.username).count() == 5
-    assert OutboxMessage.objects.filter(template="sign_overdue", recipient=world.property_manager.username).count() == 5
+    assert (
+        OutboxMessage.objects.filter(
+            template="order_assigned", recipient=world.grid_leader.username
+        ).count()
+        == 5
+    )
+    assert (
+        OutboxMessage.objects.filter(
+            template="sign_overdue", recipient=world.property_manager.username
+        ).count()
+        == 5
+    )
 
 
 def test_smaller_batches_read_the_lookups_again_per_batch(world):

@@ -34,8 +34,12 @@ def sweep_at(moment: datetime):
 def dispatched(world, *, tier=Tier.PROPERTY, handler=None, signed=False) -> Order:
     with clock.travel_to(T0):
         order = world.place()
-        services.order_dispatch(order_id=order.pk, actor=world.dispatcher, tier=tier,
-                                handler_user=handler or world.property_manager)
+        services.order_dispatch(
+            order_id=order.pk,
+            actor=world.dispatcher,
+            tier=tier,
+            handler_user=handler or world.property_manager,
+        )
         if signed:
             services.order_sign(order_id=order.pk, actor=handler or world.property_manager)
     return Order.objects.get(pk=order.pk)
@@ -44,7 +48,9 @@ def dispatched(world, *, tier=Tier.PROPERTY, handler=None, signed=False) -> Orde
 def resolved(world) -> Order:
     order = dispatched(world, signed=True)
     with clock.travel_to(T0 + timedelta(hours=2)):
-        services.order_resolve(order_id=order.pk, actor=world.property_manager, result_note="已修好")
+        services.order_resolve(
+            order_id=order.pk, actor=world.property_manager, result_note="已修好"
+        )
     return Order.objects.get(pk=order.pk)
 
 
@@ -66,9 +72,14 @@ def test_chase_once_at_the_share_of_the_limit(world):
     report = sweep_at(order.chase_due_at)
     assert report.acted["chase"] == 1
     order.refresh_from_db()
-    assert (order.chase_due_at, order.chased_at) == (None, order.chased_at) and order.chased_at is not None
+    assert (order.chase_due_at, order.chased_at) == (
+        None,
+        order.chased_at,
+    ) and order.chased_at is not None
     assert len(events(order, Action.CHASE)) == 1
-    assert list(messages("chase").values_list("recipient", flat=True)) == [world.property_manager.username]
+    assert list(messages("chase").values_list("recipient", flat=True)) == [
+        world.property_manager.username
+    ]
     # Later sweeps chase no more.
     sweep_at(order.chase_due_at or order.resolve_due_at - timedelta(hours=1))
     assert len(events(order, Action.CHASE)) == 1 and messages("chase").count() == 1
@@ -90,12 +101,18 @@ def test_sign_overdue_escalates_one_tier_and_tells_both_sides(world):
     report = sweep_at(order.sign_due_at)
     assert report.acted["sign_overdue"] == 1
     order.refresh_from_db()
-    assert (order.status, order.tier, order.handler_user) == (Status.AWAITING_SIGN, Tier.GRID, world.grid_leader)
+    assert (order.status, order.tier, order.handler_user) == (
+        Status.AWAITING_SIGN,
+        Tier.GRID,
+        world.grid_leader,
+    )
     [overdue] = events(order, Action.OVERDUE)
     assert overdue.data["kind"] == "sign" and overdue.actor_kind == "system"
     [escalate] = events(order, Action.ESCALATE)
     assert escalate.actor is None and escalate.actor_kind == "system"
-    assert list(messages("sign_overdue").values_list("recipient", flat=True)) == [world.property_manager.username]
+    assert list(messages("sign_overdue").values_list("recipient", flat=True)) == [
+        world.property_manager.username
+    ]
     assert messages("order_assigned", recipient=world.grid_leader.username).count() == 1
     # The new tier has a fresh sign-for limit; sweeping again now does nothing.
     sweep_at(order.sign_due_at - timedelta(seconds=1))
@@ -103,11 +120,17 @@ def test_sign_overdue_escalates_one_tier_and_tells_both_sides(world):
 
 
 def test_sign_overdue_returns_to_the_dispatcher_when_the_policy_says_so(world):
-    DeadlinePolicy.objects.filter(category=world.category).update(on_sign_overdue="return_to_dispatcher")
+    DeadlinePolicy.objects.filter(category=world.category).update(
+        on_sign_overdue="return_to_dispatcher"
+    )
     order = dispatched(world)
     sweep_at(order.sign_due_at)
     order.refresh_from_db()
-    assert (order.status, order.queue_reason, order.handler_user) == (Status.AWAITING_DISPATCH, QueueReason.RETURNED, None)
+    assert (order.status, order.queue_reason, order.handler_user) == (
+        Status.AWAITING_DISPATCH,
+        QueueReason.RETURNED,
+        None,
+    )
     assert messages("sign_overdue_dispatch", recipient=world.dispatcher.username).count() == 1
     assert events(order, Action.RETURN)[0].actor_kind == "system"
 
@@ -118,7 +141,9 @@ def test_sign_overdue_at_the_top_tier_is_supervised_once(world):
     sweep_at(order.sign_due_at + timedelta(hours=1))
     order.refresh_from_db()
     assert order.status == Status.AWAITING_SIGN and order.sign_due_at is None
-    assert SupervisionItem.objects.filter(order=order, kind=SupervisionKind.SIGN_OVERDUE).count() == 1
+    assert (
+        SupervisionItem.objects.filter(order=order, kind=SupervisionKind.SIGN_OVERDUE).count() == 1
+    )
     assert len(events(order, Action.OVERDUE)) == 1
 
 
@@ -198,12 +223,22 @@ def test_callback_records_the_rating_for_the_resident(world):
     sweep_at(order.resolved_at + timedelta(days=3))
     task = CallbackTask.objects.get(order=order)
     with clock.travel_to(order.resolved_at + timedelta(days=3, hours=2)):
-        callback_record(task_id=task.pk, actor=world.dispatcher, reached=True, resolved=True,
-                        rating=Rating.BASIC, note="居民表示灯已修好")
+        callback_record(
+            task_id=task.pk,
+            actor=world.dispatcher,
+            reached=True,
+            resolved=True,
+            rating=Rating.BASIC,
+            note="居民表示灯已修好",
+        )
     order.refresh_from_db()
     task.refresh_from_db()
     assert (order.status, order.rating) == (Status.CLOSED, Rating.BASIC)
-    assert (task.status, task.reached, task.done_by) == (CallbackStatus.DONE, True, world.dispatcher)
+    assert (task.status, task.reached, task.done_by) == (
+        CallbackStatus.DONE,
+        True,
+        world.dispatcher,
+    )
     rate = events(order, Action.RATE)[0]
     assert rate.actor == world.dispatcher
     assert events(order, Action.CALLBACK)[0].data["reached"] is True
@@ -213,7 +248,9 @@ def test_second_dissatisfied_rating_raises_supervision(world):
     order = resolved(world)
     services.order_rate(order_id=order.pk, rating=Rating.DISSATISFIED, comment="没修好")
     assert not SupervisionItem.objects.filter(order=order).exists()
-    services.order_dispatch(order_id=order.pk, actor=world.dispatcher, tier=Tier.GRID, handler_user=world.grid_leader)
+    services.order_dispatch(
+        order_id=order.pk, actor=world.dispatcher, tier=Tier.GRID, handler_user=world.grid_leader
+    )
     services.order_sign(order_id=order.pk, actor=world.grid_leader)
     services.order_resolve(order_id=order.pk, actor=world.grid_leader, result_note="又修了")
     services.order_rate(order_id=order.pk, rating=Rating.DISSATISFIED, comment="还是不亮")
