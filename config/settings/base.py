@@ -12,6 +12,12 @@ if PRODUCTION:
     SECRET_KEY = env.str("DJANGO_SECRET_KEY", default="")
     if not SECRET_KEY:
         raise ImproperlyConfigured("DJANGO_SECRET_KEY must be set when DJANGO_ENV=production.")
+    # The same bar as Django's deploy check (security.W009), enforced at startup.
+    if len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5 or SECRET_KEY.startswith("django-insecure-"):
+        raise ImproperlyConfigured(
+            "DJANGO_SECRET_KEY is too weak for production: use at least 50 characters with at "
+            "least 5 different ones, e.g. python -c \"import secrets; print(secrets.token_urlsafe(50))\"."
+        )
 else:
     SECRET_KEY = env.str(
         "DJANGO_SECRET_KEY", default="dev-only-insecure-key-do-not-use-in-production"
@@ -33,6 +39,10 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_htmx",
     "template_partials",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "axes",
+    "accounts",
     "grids",
     "parties",
     "orders",
@@ -41,14 +51,22 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Below WhiteNoise: static files keep their long cache; everything else is checked.
+    "config.security.RequestLimitsMiddleware",
+    "config.security.ResponseHeadersMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "accounts.middleware.StaffAccountMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Last, as django-axes requires: it turns a lockout into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -112,6 +130,8 @@ else:
     }
     CELERY_BROKER_URL = "filesystem://"
     CELERY_BROKER_TRANSPORT_OPTIONS = filesystem_broker_options(VAR_DIR / "celery-broker")
+# django-axes warns on a file cache; ours is shared by every process of the one host.
+SILENCED_SYSTEM_CHECKS: list[str] = [] if REDIS_URL else ["axes.W001"]
 CELERY_TASK_ALWAYS_EAGER = False
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
@@ -123,15 +143,44 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 SIDAN_WORKER_HEARTBEAT_SECONDS = env.int("SIDAN_WORKER_HEARTBEAT_SECONDS", default=10)
 SIDAN_WORKER_HEARTBEAT_MAX_AGE = env.int("SIDAN_WORKER_HEARTBEAT_MAX_AGE", default=60)
 
-# --- auth -----------------------------------------------------------------
+# --- auth (README "Security") ----------------------------------------------
+AUTHENTICATION_BACKENDS = [
+    # django-axes first: it refuses a locked-out account or address before any password check.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": env.int("SIDAN_PASSWORD_MIN_LENGTH", default=10)},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    # Offline: leetspeak, keyboard runs, repeats and known defaults folded onto the list.
+    {"NAME": "accounts.validators.BreachedPatternValidator"},
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
+# Sessions end after this many seconds without a request (every request renews them).
+SESSION_COOKIE_AGE = env.int("SIDAN_SESSION_IDLE_SECONDS", default=2 * 60 * 60)
+SESSION_SAVE_EVERY_REQUEST = True
+SESSION_EXPIRE_AT_BROWSER_CLOSE = False
+# Login lockout (django-axes) on the shared cache: per account and, separately, per address.
+AXES_HANDLER = "axes.handlers.cache.AxesCacheHandler"
+AXES_FAILURE_LIMIT = env.int("SIDAN_LOGIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = env.float("SIDAN_LOGIN_COOLOFF_MINUTES", default=15.0) / 60  # hours
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_IPWARE_PROXY_COUNT = env.int("SIDAN_PROXY_COUNT", default=1 if PRODUCTION else 0)
+AXES_VERBOSE = False
+# Two-factor (TOTP, django-otp): required for these post roles and for superusers.
+SIDAN_2FA_ROLES = env.list("SIDAN_2FA_ROLES", default=["street_official"])
+SIDAN_2FA_REQUIRED = env.bool("SIDAN_2FA_REQUIRED", default=True)
+if PRODUCTION and not SIDAN_2FA_REQUIRED:
+    raise ImproperlyConfigured("SIDAN_2FA_REQUIRED cannot be turned off in production.")
+OTP_TOTP_ISSUER = "Sidan 四单"
 
 # --- i18n -----------------------------------------------------------------
 LANGUAGE_CODE = "zh-hans"
@@ -160,15 +209,56 @@ STORAGES = {
     },
 }
 
-# --- security -------------------------------------------------------------
+# --- security (README "Security") -----------------------------------------
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = PRODUCTION
 CSRF_COOKIE_SECURE = PRODUCTION
 SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# The load balancer's health check may speak plain HTTP to the app.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 if PRODUCTION:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-    SECURE_HSTS_SECONDS = env.int("DJANGO_HSTS_SECONDS", default=0)
+    SECURE_HSTS_SECONDS = env.int("DJANGO_HSTS_SECONDS", default=365 * 24 * 60 * 60)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("DJANGO_HSTS_INCLUDE_SUBDOMAINS", default=True)
+    SECURE_HSTS_PRELOAD = env.bool("DJANGO_HSTS_PRELOAD", default=False)
+    # The redirect to HTTPS is on; only a TLS proxy that itself redirects may turn it off,
+    # and it has to say so.
+    SIDAN_PROXY_REDIRECTS_TO_HTTPS = env.bool("SIDAN_PROXY_REDIRECTS_TO_HTTPS", default=False)
+    SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=True)
+    if not SECURE_SSL_REDIRECT and not SIDAN_PROXY_REDIRECTS_TO_HTTPS:
+        raise ImproperlyConfigured(
+            "DJANGO_SECURE_SSL_REDIRECT=false needs SIDAN_PROXY_REDIRECTS_TO_HTTPS=true: "
+            "turn the HTTPS redirect off only behind a TLS proxy that redirects itself."
+        )
+    if not SECURE_SSL_REDIRECT:
+        SILENCED_SYSTEM_CHECKS.append("security.W008")
+# Requests with a larger body answer 413 before any view reads them (photos, imports).
+SIDAN_MAX_REQUEST_BYTES = env.int("SIDAN_MAX_REQUEST_BYTES", default=20 * 1024 * 1024)
+# Content-Security-Policy (django-csp): only our own files; no inline script or style and no
+# eval, so htmx runs with allowEval off (templates/base.html, static/js/sidan.js).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "base-uri": ["'none'"],
+        "object-src": ["'none'"],
+    }
+}
+# Features no page of Sidan uses are switched off for every page.
+SIDAN_PERMISSIONS_POLICY = (
+    "accelerometer=(), autoplay=(), camera=(), display-capture=(), geolocation=(), "
+    "gyroscope=(), magnetometer=(), microphone=(), midi=(), payment=(), usb=(), "
+    "interest-cohort=()"
+)
 
 # --- email and notifications ----------------------------------------------
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")

@@ -28,3 +28,8 @@ if CELERY_BROKER_URL == "filesystem://":
     _broker_dir = Path(tempfile.mkdtemp(prefix="sidan-test-broker-"))
     atexit.register(shutil.rmtree, _broker_dir, ignore_errors=True)
     CELERY_BROKER_TRANSPORT_OPTIONS = filesystem_broker_options(_broker_dir)
+# The suite signs staff in with force_login; the two-factor tests turn this back on
+# (tests/accounts/test_twofactor.py). Production refuses to start with it off.
+SIDAN_2FA_REQUIRED = False
+# The tests' cache is per process (locmem); django-axes warns about that, rightly so for a run.
+SILENCED_SYSTEM_CHECKS = [*SILENCED_SYSTEM_CHECKS, "axes.W001"]  # noqa: F405

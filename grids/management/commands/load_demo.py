@@ -2,6 +2,7 @@ import time
 
 from django.core.management.base import BaseCommand
 
+from accounts.demo import enrol_demo_devices, refuse_in_production
 from grids.demo import build_demo
 from orders.demo import build_demo_orders
 
@@ -13,6 +14,7 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args, **options) -> None:
+        refuse_in_production("load_demo")
         started = time.monotonic()
         report = build_demo()
         orders = build_demo_orders()
@@ -31,6 +33,15 @@ class Command(BaseCommand):
             self.stdout.write("  ".join(_pad(cell, widths[i]) for i, cell in enumerate(row)))
             if n == 0:
                 self.stdout.write("  ".join("-" * w for w in widths))
+        enrolled = enrol_demo_devices(usernames=[row[0] for row in report.logins])
+        if enrolled:
+            self.stdout.write(
+                "Two-factor login is required for these accounts; after the password, enter "
+                "the 6-digit code that `python manage.py demo_totp USERNAME` prints, or add "
+                "the secret to an authenticator app:"
+            )
+            for username, secret in enrolled:
+                self.stdout.write(f"  {username}  secret {secret}  (demo_totp {username})")
 
 
 def _width(text: str) -> int:

@@ -1,0 +1,130 @@
+"""Account pages of a signed-in staff user: password change and two-factor login."""
+
+from __future__ import annotations
+
+import base64
+import re
+from io import BytesIO
+
+import segno
+from django import forms
+from django.contrib import messages
+from django.contrib.auth import update_session_auth_hash
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import PasswordChangeForm
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django_otp import login as otp_login
+
+from accounts.middleware import MUST_CHANGE_KEY, TRACKED_KEY
+from accounts.models import PasswordReset, StaffSession
+from accounts.twofactor import confirmed_device, pending_device, requires_2fa
+
+
+class CodeForm(forms.Form):
+    code = forms.CharField(
+        label=gettext_lazy("动态验证码"), max_length=12, widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}
+        )
+    )
+
+    def clean_code(self) -> str:
+        code = re.sub(r"\s+", "", self.cleaned_data["code"])
+        if not re.fullmatch(r"\d{6}", code):
+            raise forms.ValidationError(_("请输入验证器应用显示的 6 位数字。"))
+        return code
+
+
+def _next_url(request: HttpRequest) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return "/"
+
+
+@login_required
+def password_change(request: HttpRequest) -> HttpResponse:
+    form = PasswordChangeForm(request.user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        user = form.save()
+        update_session_auth_hash(request, user)  # other sessions end; this one goes on
+        StaffSession.objects.filter(user=user).exclude(
+            session_key=request.session.session_key
+        ).delete()
+        StaffSession.objects.update_or_create(
+            session_key=request.session.session_key, defaults={"user": user}
+        )
+        request.session[TRACKED_KEY] = request.session.session_key
+        PasswordReset.objects.filter(user=user).delete()
+        request.session.pop(MUST_CHANGE_KEY, None)
+        messages.success(request, _("密码已修改。其他设备上的登录已全部退出。"))
+        return redirect("home")
+    return render(
+        request,
+        "accounts/password_change.html",
+        {"form": form, "must_change": bool(request.session.get(MUST_CHANGE_KEY))},
+    )
+
+
+def _qr_svg(data: str) -> str:
+    buffer = BytesIO()
+    segno.make(data, error="m").save(buffer, kind="svg", scale=5, xmldecl=False, svgns=True)
+    return buffer.getvalue().decode()
+
+
+@login_required
+def twofactor_setup(request: HttpRequest) -> HttpResponse:
+    if confirmed_device(request.user) is not None:
+        return redirect("accounts:twofactor_verify")
+    device = pending_device(request.user)
+    form = CodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if device.verify_token(form.cleaned_data["code"]):
+            device.confirmed = True
+            device.save(update_fields=["confirmed"])
+            otp_login(request, device)
+            messages.success(request, _("两步验证已启用。以后登录时需要输入验证器应用里的动态码。"))
+            return redirect(_next_url(request))
+        form.add_error("code", _("动态码不正确或已过期，请看验证器应用里最新的 6 位数字。"))
+    secret = base64.b32encode(device.bin_key).decode()
+    return render(
+        request,
+        "accounts/twofactor_setup.html",
+        {
+            "form": form,
+            "secret": " ".join(secret[i : i + 4] for i in range(0, len(secret), 4)),
+            "qr_data_uri": "data:image/svg+xml;base64,"
+            + base64.b64encode(_qr_svg(device.config_url).encode()).decode(),
+            "required": requires_2fa(request.user),
+        },
+    )
+
+
+@login_required
+def twofactor_verify(request: HttpRequest) -> HttpResponse:
+    device = confirmed_device(request.user)
+    if device is None:
+        return redirect("accounts:twofactor_setup")
+    form = CodeForm(request.POST or None)
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        allowed, _info = device.verify_is_allowed()
+        if not allowed:
+            form.add_error("code", _("错误次数太多，请稍等片刻再试。"))
+            status = 429
+        elif device.verify_token(form.cleaned_data["code"]):
+            otp_login(request, device)
+            return redirect(_next_url(request))
+        else:
+            form.add_error("code", _("动态码不正确或已过期，请看验证器应用里最新的 6 位数字。"))
+    return render(
+        request,
+        "accounts/twofactor_verify.html",
+        {"form": form, "next": _next_url(request)},
+        status=status,
+    )
