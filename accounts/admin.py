@@ -50,7 +50,7 @@ class StaffUserAdmin(UserAdmin):
             password = reset_password(user=user, by=request.user)
             messages.warning(
                 request,
-                _("%(user)s 的临时密码：%(password)s（只显示这一次，请当面或电话告知本人）")
+                _("临时密码 %(user)s：%(password)s（只显示这一次，请当面或电话告知本人）")
                 % {"user": user.username, "password": password},
             )
 

@@ -48,6 +48,11 @@ def accounts_with_known_password() -> list[str]:
 def check_known_passwords(app_configs=None, databases=None, **kwargs) -> list[Error]:
     if not getattr(settings, "PRODUCTION", False) or not databases:
         return []
+    from django.contrib.auth import get_user_model
+    from django.db import connection
+
+    if get_user_model()._meta.db_table not in connection.introspection.table_names():
+        return []  # before the first migrate: no accounts yet
     found = accounts_with_known_password()
     if not found:
         return []

@@ -31,8 +31,10 @@ class StaffAccountMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated and not request.path.startswith(
-            OPEN_PREFIXES
+        if (
+            user is not None
+            and user.is_authenticated
+            and not request.path.startswith(OPEN_PREFIXES)
         ):
             self._track(request, user)
             target = self._hold(request, user)

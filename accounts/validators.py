@@ -22,10 +22,30 @@ from django.contrib.auth.password_validation import CommonPasswordValidator
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-LEET = str.maketrans({"@": "a", "4": "a", "0": "o", "1": "i", "!": "i", "3": "e", "$": "s",
-                      "5": "s", "7": "t", "+": "t", "9": "g", "8": "b"})
-KEYBOARD_ROWS = ("`1234567890-=", "qwertyuiop[]\\", "asdfghjkl;'", "zxcvbnm,./",
-                 "abcdefghijklmnopqrstuvwxyz", "1qaz2wsx3edc4rfv5tgb6yhn7ujm8ik9ol0p")
+LEET = str.maketrans(
+    {
+        "@": "a",
+        "4": "a",
+        "0": "o",
+        "1": "i",
+        "!": "i",
+        "3": "e",
+        "$": "s",
+        "5": "s",
+        "7": "t",
+        "+": "t",
+        "9": "g",
+        "8": "b",
+    }
+)
+KEYBOARD_ROWS = (
+    "`1234567890-=",
+    "qwertyuiop[]\\",
+    "asdfghjkl;'",
+    "zxcvbnm,./",
+    "abcdefghijklmnopqrstuvwxyz",
+    "1qaz2wsx3edc4rfv5tgb6yhn7ujm8ik9ol0p",
+)
 SITE_WORDS = ("sidan", "sidan2026", "sidandemo", "admin", "password", "luoxing")
 
 
@@ -76,7 +96,9 @@ class BreachedPatternValidator:
         for candidate in self._candidates(password):
             if candidate in self.common or _is_run(candidate) or _is_repetition(candidate):
                 raise ValidationError(
-                    _("这个密码只是常见密码换了写法（大小写、数字代替字母或在前后加数字），请换一个。"),
+                    _(
+                        "这个密码只是常见密码换了写法（大小写、数字代替字母或在前后加数字），请换一个。"
+                    ),
                     code="password_breached_pattern",
                 )
 

@@ -26,9 +26,9 @@ from accounts.twofactor import confirmed_device, pending_device, requires_2fa
 
 class CodeForm(forms.Form):
     code = forms.CharField(
-        label=gettext_lazy("动态验证码"), max_length=12, widget=forms.TextInput(
-            attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}
-        )
+        label=gettext_lazy("动态验证码"),
+        max_length=12,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
     )
 
     def clean_code(self) -> str:

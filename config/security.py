@@ -33,15 +33,11 @@ class RequestLimitsMiddleware:
             return HttpResponseBadRequest(_("请求格式不正确。"))
         if length > settings.SIDAN_MAX_REQUEST_BYTES:
             limit_mb = settings.SIDAN_MAX_REQUEST_BYTES // (1024 * 1024)
-            body = render_to_string(
-                "413.html", {"limit_mb": limit_mb}, request=None
-            )
+            body = render_to_string("413.html", {"limit_mb": limit_mb}, request=None)
             return HttpResponse(body, status=413)
         raw_query = request.META.get("QUERY_STRING", "")
         if "\x00" in request.path or b"\x00" in unquote_to_bytes(raw_query):
-            return HttpResponseBadRequest(
-                render_to_string("400.html", {}, request=None)
-            )
+            return HttpResponseBadRequest(render_to_string("400.html", {}, request=None))
         return self.get_response(request)
 
 
@@ -55,3 +51,25 @@ class ResponseHeadersMiddleware:
         if "Cache-Control" not in response:
             patch_cache_control(response, no_store=True, private=True)
         return response
+
+
+class AdminBadInputMiddleware:
+    """The admin builds its queries from the query string and runs them while rendering;
+    a value the database cannot hold (a number past bigint, on SQLite an OverflowError, on
+    PostgreSQL a DataError) then surfaced as a 500. It is bad input: answer 400, change
+    nothing. Other errors, and everything outside the admin, go on as before."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        from django.db import DataError
+
+        if not request.path.startswith("/admin/"):
+            return None
+        if isinstance(exception, (OverflowError, DataError)):
+            return HttpResponseBadRequest(render_to_string("400.html", {}, request=None))
+        return None

@@ -18,9 +18,7 @@ LOGIN = "/login/"
 
 
 def attempt(client: Client, username: str, password: str, ip: str = "10.0.0.1"):
-    return client.post(
-        LOGIN, {"username": username, "password": password}, REMOTE_ADDR=ip
-    )
+    return client.post(LOGIN, {"username": username, "password": password}, REMOTE_ADDR=ip)
 
 
 def test_twenty_wrong_passwords_lock_the_account_and_the_right_one_no_longer_works() -> None:
