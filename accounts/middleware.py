@@ -10,8 +10,10 @@ until then; HTMX requests get an ``HX-Redirect`` instead of a fragment.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -21,8 +23,17 @@ from accounts.twofactor import confirmed_device, requires_2fa
 # Set on login when an administrator reset the password (accounts.signals).
 MUST_CHANGE_KEY = "sidan_must_change_password"
 TRACKED_KEY = "sidan_tracked_session"
+SEEN_KEY = "sidan_seen"
 # Paths a held user may still reach: the account pages, logging out, switching language.
 OPEN_PREFIXES = ("/account/", "/logout/", "/i18n/", "/static/", "/healthz")
+
+
+def renew(session, *, now: float | None = None) -> None:
+    """Mark the session modified (so it is saved with a fresh expiry) once a minute at most."""
+    now = time.time() if now is None else now
+    seen = session.get(SEEN_KEY)
+    if not isinstance(seen, (int, float)) or now - seen >= settings.SIDAN_SESSION_RENEW_SECONDS:
+        session[SEEN_KEY] = now
 
 
 class StaffAccountMiddleware:
@@ -37,6 +48,7 @@ class StaffAccountMiddleware:
             and not request.path.startswith(OPEN_PREFIXES)
         ):
             self._track(request, user)
+            renew(request.session)
             target = self._hold(request, user)
             if target:
                 if request.headers.get("HX-Request"):

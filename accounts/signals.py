@@ -28,12 +28,13 @@ def end_sessions(*, user) -> int:
 
 @receiver(user_logged_in, dispatch_uid="accounts.record_session")
 def record_session(sender, request, user, **kwargs) -> None:
-    from accounts.middleware import MUST_CHANGE_KEY, TRACKED_KEY
+    from accounts.middleware import MUST_CHANGE_KEY, TRACKED_KEY, renew
 
     if request is None or not hasattr(request, "session"):
         return
     if PasswordReset.objects.filter(user=user).exists():
         request.session[MUST_CHANGE_KEY] = True
+    renew(request.session)
     if request.session.session_key is None:
         request.session.save()
     StaffSession.objects.update_or_create(

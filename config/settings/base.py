@@ -168,9 +168,10 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
-# Sessions end after this many seconds without a request (every request renews them).
+# Sessions end after this many seconds without a request: a signed-in user's session is
+# renewed by their requests, at most once a minute (accounts.middleware).
 SESSION_COOKIE_AGE = env.int("SIDAN_SESSION_IDLE_SECONDS", default=2 * 60 * 60)
-SESSION_SAVE_EVERY_REQUEST = True
+SIDAN_SESSION_RENEW_SECONDS = 60
 SESSION_EXPIRE_AT_BROWSER_CLOSE = False
 # Login lockout (django-axes) on the shared cache: per account and, separately, per address.
 AXES_HANDLER = "axes.handlers.cache.AxesCacheHandler"

@@ -22,7 +22,10 @@ def production_env(tmp_path: Path, **extra: str) -> dict[str, str]:
     env = {
         k: v
         for k, v in os.environ.items()
-        if k not in SETTINGS_VARS and not k.startswith(("DJANGO_SETTINGS", "SIDAN_"))
+        # DJANGO_ALLOW_ASYNC_UNSAFE is set by the browser fixture in this process only.
+        if k not in SETTINGS_VARS
+        and k != "DJANGO_ALLOW_ASYNC_UNSAFE"
+        and not k.startswith(("DJANGO_SETTINGS", "SIDAN_"))
     }
     env.update(
         {
@@ -60,7 +63,7 @@ import config.settings.base as s
 print(json.dumps({"hsts": s.SECURE_HSTS_SECONDS, "redirect": s.SECURE_SSL_REDIRECT,
                   "subdomains": s.SECURE_HSTS_INCLUDE_SUBDOMAINS,
                   "exempt": s.SECURE_REDIRECT_EXEMPT,
-                  "idle": s.SESSION_COOKIE_AGE, "every": s.SESSION_SAVE_EVERY_REQUEST,
+                  "idle": s.SESSION_COOKIE_AGE, "every": s.SIDAN_SESSION_RENEW_SECONDS,
                   "body": s.SIDAN_MAX_REQUEST_BYTES, "two_factor": s.SIDAN_2FA_REQUIRED}))
 """
 
@@ -76,7 +79,7 @@ def test_hsts_and_the_https_redirect_are_on_by_default(tmp_path) -> None:
     assert values["subdomains"] is True
     assert values["redirect"] is True
     assert values["exempt"] == [r"^healthz$"]  # the load balancer's plain-HTTP health check
-    assert (values["idle"], values["every"]) == (2 * 3600, True)
+    assert (values["idle"], values["every"]) == (2 * 3600, 60)
     assert values["two_factor"] is True
 
 
