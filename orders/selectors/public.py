@@ -13,6 +13,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from grids.models import Area, AreaLevel
+from orders import wall_scrub
 from orders.lifecycle import OPEN_STATUSES, Status
 from orders.models import Order, OrderPhoto, Rating
 from orders.selectors import order_for_token
@@ -158,21 +159,13 @@ def order_photo_for_token(*, token: str, photo_id: int) -> OrderPhoto:
 
 # --- the community walls (问题墙 / 回音壁) ----------------------------------------
 
-PHONE_LIKE = re.compile(r"(?<!\d)(1[3-9])\d(?:[\s-]?\d){8}(?!\d)")
-LONG_DIGITS = re.compile(r"\d(?:[\s-]?\d){6,}")
 ANSWERED_STATUSES = frozenset({Status.AWAITING_RATING, Status.CLOSED})
 WALL_TABS = ("problems", "echo")
 
 
 def scrub(text: str, *, names: tuple[str, ...] = ()) -> str:
-    """Mask phone numbers, other long digit runs (IDs, landlines) and the given names."""
-    text = PHONE_LIKE.sub(lambda m: m.group(1)[0] + "*" * 10, text or "")
-    text = LONG_DIGITS.sub(lambda m: "*" * sum(ch.isdigit() for ch in m.group(0)), text)
-    for name in names:
-        name = (name or "").strip()
-        if len(name) >= 2:
-            text = text.replace(name, "**")
-    return text
+    """Mask every way to reach or name the resident (``orders.wall_scrub``)."""
+    return wall_scrub.scrub(text, names=names)
 
 
 @dataclass(frozen=True)
