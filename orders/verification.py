@@ -5,9 +5,15 @@ Rules:
 * a code is 6 digits, stored only as a keyed hash (``PhoneVerification.code_hash``);
 * it expires ``CODE_TTL`` (10 minutes) after it is sent; sending a new code retires
   the older ones for that phone;
-* a code accepts at most ``MAX_ATTEMPTS`` (5) wrong guesses, then it is dead;
-* sending is rate-limited per phone (1 per ``SEND_INTERVAL``, ``SENDS_PER_HOUR`` per hour)
-  and, when the caller passes the session, per browser session as well;
+* wrong guesses are counted per guesser and per phone, separately, so a stranger cannot
+  kill a resident's live code: one browser session (and one address) may make
+  ``MAX_ATTEMPTS`` (5) wrong guesses, then *it* is locked out for ``GUESS_LOCK``; the code
+  itself dies only after ``PHONE_MAX_ATTEMPTS`` (20) wrong guesses from everyone together
+  (a caller without a session is one guesser: the code dies after 5, as before);
+* sending is rate-limited per phone (1 per ``SEND_INTERVAL``, ``SENDS_PER_HOUR`` per hour),
+  per browser session, per client address (``SIDAN_OTP_SENDS_PER_IP_HOUR``) and for the
+  whole site (``SIDAN_OTP_SENDS_PER_MINUTE``); the address and site counters live in the
+  shared cache (Redis in production), so every web process sees the same counts;
 * the code travels through the notification outbox (channel "sms", template "otp");
 * a verified phone is remembered in the session for ``SESSION_TTL`` (30 minutes) so a
   resident placing several orders or looking at their orders is not asked again.
@@ -21,6 +27,8 @@ import secrets
 from collections.abc import MutableMapping
 from datetime import datetime, timedelta
 
+from django.conf import settings
+from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
@@ -36,6 +44,9 @@ SEND_INTERVAL = timedelta(seconds=60)
 SENDS_PER_HOUR = 5
 SESSION_SENDS_PER_HOUR = 5
 SESSION_TTL = timedelta(minutes=30)
+PHONE_MAX_ATTEMPTS = 20
+GUESS_LOCK = timedelta(minutes=15)
+_SESSION_GUESSES = "sidan_code_guesses"
 
 PHONE_RE = re.compile(r"^1[3-9]\d{9}$")
 CODE_RE = re.compile(r"^\d{6}$")
@@ -85,13 +96,55 @@ def _session_throttle(session: MutableMapping, now: datetime) -> list[float]:
     return sends
 
 
+def _count(key: str, *, window: int) -> int:
+    """A fixed-window counter in the shared cache; returns the count after this one."""
+    cache.add(key, 0, timeout=window)
+    try:
+        return cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, timeout=window)
+        return 1
+
+
+def _peek(key: str) -> int:
+    value = cache.get(key)
+    return value if isinstance(value, int) else 0
+
+
+def _shared_throttle(*, client_ip: str, now: datetime) -> None:
+    """Per address and site-wide send limits, counted across every web process."""
+    minute = int(now.timestamp() // 60)
+    if _peek(f"sidan:otp:all:{minute}") >= settings.SIDAN_OTP_SENDS_PER_MINUTE:
+        raise VerificationError(
+            "busy", _("现在获取验证码的人比较多，请您稍等一两分钟再试，给您添麻烦了。")
+        )
+    if client_ip:
+        hour = int(now.timestamp() // 3600)
+        if _peek(f"sidan:otp:ip:{client_ip}:{hour}") >= settings.SIDAN_OTP_SENDS_PER_IP_HOUR:
+            raise VerificationError(
+                "too_many_here",
+                _("您所在的网络一小时内获取验证码的次数已经很多了，请稍后再试，谢谢您的理解。"),
+            )
+
+
+def _count_send(*, client_ip: str, now: datetime) -> None:
+    _count(f"sidan:otp:all:{int(now.timestamp() // 60)}", window=120)
+    if client_ip:
+        _count(f"sidan:otp:ip:{client_ip}:{int(now.timestamp() // 3600)}", window=7200)
+
+
 def verification_send(
-    *, phone: str, now: datetime | None = None, session: MutableMapping | None = None
+    *,
+    phone: str,
+    now: datetime | None = None,
+    session: MutableMapping | None = None,
+    client_ip: str = "",
 ) -> PhoneVerification:
     """Create a fresh code for ``phone`` and queue it as an SMS; refuse when rate-limited."""
     phone = _check_phone(phone)
     now = now or timezone.now()
     session_sends = _session_throttle(session, now) if session is not None else None
+    _shared_throttle(client_ip=client_ip, now=now)
     code = f"{secrets.randbelow(10**6):06d}"
     with transaction.atomic():
         # Lock this phone's recent rows so two parallel sends cannot both pass the limit.
@@ -125,22 +178,62 @@ def verification_send(
             % {"code": code, "minutes": int(CODE_TTL.total_seconds() // 60)},
             payload={"verification_id": verification.pk},
         )
+    _count_send(client_ip=client_ip, now=now)
     if session is not None:
         session[_SESSION_SENDS] = [*session_sends, now.timestamp()]
     return verification
 
 
-def verification_check(*, phone: str, code: str, now: datetime | None = None) -> bool:
+def _guesser_locked(session: MutableMapping | None, client_ip: str, now: datetime) -> bool:
+    since = (now - GUESS_LOCK).timestamp()
+    if session is not None:
+        recent = [t for t in session.get(_SESSION_GUESSES, []) if isinstance(t, (int, float))]
+        if len([t for t in recent if t > since]) >= MAX_ATTEMPTS:
+            return True
+    return bool(client_ip) and _peek(f"sidan:otp:guess:{client_ip}") >= MAX_ATTEMPTS * 2
+
+
+def _count_wrong_guess(session: MutableMapping | None, client_ip: str, now: datetime) -> int:
+    """Count a wrong guess against the guesser; returns the guesses it has left."""
+    if client_ip:
+        _count(f"sidan:otp:guess:{client_ip}", window=int(GUESS_LOCK.total_seconds()))
+    if session is None:
+        return MAX_ATTEMPTS
+    since = (now - GUESS_LOCK).timestamp()
+    recent = [
+        t for t in session.get(_SESSION_GUESSES, []) if isinstance(t, (int, float)) and t > since
+    ]
+    session[_SESSION_GUESSES] = [*recent, now.timestamp()]
+    return MAX_ATTEMPTS - len(recent) - 1
+
+
+def verification_check(
+    *,
+    phone: str,
+    code: str,
+    now: datetime | None = None,
+    session: MutableMapping | None = None,
+    client_ip: str = "",
+) -> bool:
     """True when ``code`` is the live code for ``phone``; otherwise raises ``VerificationError``.
 
     Codes: ``bad_phone``, ``bad_code`` (not 6 digits, costs no attempt), ``no_code``,
-    ``expired``, ``locked`` (too many wrong attempts), ``wrong_code`` (one attempt used).
+    ``expired``, ``guesser_locked`` (this session or address guessed wrong too often; the
+    code lives on), ``locked`` (the code had too many wrong guesses), ``wrong_code``.
     """
     phone = _check_phone(phone)
     code = (code or "").strip()
     if not CODE_RE.match(code):
         raise VerificationError("bad_code", _("请输入短信里的 6 位数字验证码。"))
     now = now or timezone.now()
+    if _guesser_locked(session, client_ip, now):
+        raise VerificationError(
+            "guesser_locked",
+            _("验证码输错次数过多，请 %(n)s 分钟后再试。")
+            % {"n": int(GUESS_LOCK.total_seconds() // 60)},
+        )
+    # A caller without a session is a single guesser: its code dies after MAX_ATTEMPTS.
+    code_limit = MAX_ATTEMPTS if session is None else PHONE_MAX_ATTEMPTS
     with transaction.atomic():
         verification = (
             PhoneVerification.objects.select_for_update()
@@ -152,7 +245,7 @@ def verification_check(*, phone: str, code: str, now: datetime | None = None) ->
             raise VerificationError("no_code", _("请先获取验证码。"))
         if verification.expires_at <= now:
             raise VerificationError("expired", _("验证码已过期，请重新获取。"))
-        if verification.attempts >= MAX_ATTEMPTS:
+        if verification.attempts >= code_limit:
             raise VerificationError("locked", _("验证码输错次数过多，请重新获取。"))
         if hmac.compare_digest(verification.code_hash, _hash(phone=phone, code=code)):
             verification.verified_at = now
@@ -160,9 +253,15 @@ def verification_check(*, phone: str, code: str, now: datetime | None = None) ->
             return True
         verification.attempts += 1
         verification.save(update_fields=["attempts"])
-        left = MAX_ATTEMPTS - verification.attempts
-    if left <= 0:
+        left = min(code_limit - verification.attempts, _count_wrong_guess(session, client_ip, now))
+    if verification.attempts >= code_limit:
         raise VerificationError("locked", _("验证码输错次数过多，请重新获取。"))
+    if left <= 0:
+        raise VerificationError(
+            "guesser_locked",
+            _("验证码输错次数过多，请 %(n)s 分钟后再试。")
+            % {"n": int(GUESS_LOCK.total_seconds() // 60)},
+        )
     raise VerificationError("wrong_code", _("验证码不正确，还可以再试 %(n)s 次。") % {"n": left})
 
 
@@ -190,11 +289,13 @@ def forget_verified(session: MutableMapping) -> None:
     session.pop(_SESSION_VERIFIED, None)
 
 
-def ensure_verified(session: MutableMapping, *, phone: str, code: str) -> None:
-    """Pass when the session already proved ``phone`` or ``code`` proves it now; else raise."""
+def ensure_verified(session: MutableMapping, *, phone: str, code: str, client_ip: str = "") -> None:
+    """Pass when the session already proved ``phone`` or ``code`` proves it now; else raise.
+
+    Wrong guesses count against this session (and address), not only against the code."""
     if phone and verified_phone(session) == phone:
         return
     if not (code or "").strip():
         raise VerificationError("unverified", _("请先获取并填写短信验证码，验证手机号码。"))
-    verification_check(phone=phone, code=code)
+    verification_check(phone=phone, code=code, session=session, client_ip=client_ip)
     remember_verified(session, phone=phone)

@@ -180,7 +180,10 @@ AXES_COOLOFF_TIME = env.float("SIDAN_LOGIN_COOLOFF_MINUTES", default=15.0) / 60 
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
-AXES_IPWARE_PROXY_COUNT = env.int("SIDAN_PROXY_COUNT", default=1 if PRODUCTION else 0)
+# Reverse proxies in front of the app: the client address is the one they appended to
+# X-Forwarded-For (config.security.client_ip), used by the lockout and the code limits.
+SIDAN_PROXY_COUNT = env.int("SIDAN_PROXY_COUNT", default=1 if PRODUCTION else 0)
+AXES_CLIENT_IP_CALLABLE = "config.security.client_ip"
 AXES_VERBOSE = False
 # Two-factor (TOTP, django-otp): required for these post roles and for superusers.
 SIDAN_2FA_ROLES = env.list("SIDAN_2FA_ROLES", default=["street_official"])
@@ -280,6 +283,10 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="sidan@localhost")
 # The public base URL used in QR codes and tracking links sent to residents.
 SIDAN_PUBLIC_BASE_URL = env.str("SIDAN_PUBLIC_BASE_URL", default="http://127.0.0.1:8000")
 SIDAN_DEMO_PASSWORD = env.str("SIDAN_DEMO_PASSWORD", default="sidan-demo-2026")
+# One-time code sends, counted in the shared cache: per client address per hour and for the
+# whole site per minute (per phone and per session limits are in orders/verification.py).
+SIDAN_OTP_SENDS_PER_IP_HOUR = env.int("SIDAN_OTP_SENDS_PER_IP_HOUR", default=10)
+SIDAN_OTP_SENDS_PER_MINUTE = env.int("SIDAN_OTP_SENDS_PER_MINUTE", default=120)
 
 LOGGING = {
     "version": 1,

@@ -16,6 +16,7 @@ from django.urls import path
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from config.security import client_ip
 from grids.models import Area
 from orders import qr, services, verification
 from orders.errors import OrderError
@@ -49,11 +50,18 @@ def _private(response: HttpResponse) -> HttpResponse:
 # --- placing an order ---------------------------------------------------------------
 
 
+HONEYPOT = "website"  # hidden from people by CSS; only a form-filling robot fills it
+
+
 def _send_code(request: HttpRequest) -> tuple[str, str]:
     """Send a code to the posted phone; returns (level, message) for the page."""
     phone = request.POST.get("resident_phone", "").strip()
+    if request.POST.get(HONEYPOT, ""):
+        return "error", _("提交没有成功，请刷新页面后再试一次。")
     try:
-        verification.verification_send(phone=phone, session=request.session)
+        verification.verification_send(
+            phone=phone, session=request.session, client_ip=client_ip(request)
+        )
     except OrderError as error:
         return "error", error.message
     return "success", _("验证码已发送到 %(phone)s，10 分钟内有效。") % {
@@ -66,7 +74,10 @@ def _place(request: HttpRequest, form: ResidentOrderForm, channel: str):
     data = form.cleaned_data
     try:
         verification.ensure_verified(
-            request.session, phone=data["resident_phone"], code=data["otp_code"]
+            request.session,
+            phone=data["resident_phone"],
+            code=data["otp_code"],
+            client_ip=client_ip(request),
         )
     except OrderError as error:
         form.add_error("otp_code", error.message)
@@ -253,6 +264,7 @@ def mine(request: HttpRequest) -> HttpResponse:
                     request.session,
                     phone=form.cleaned_data["resident_phone"],
                     code=form.cleaned_data["otp_code"],
+                    client_ip=client_ip(request),
                 )
                 return redirect("orders:mine")
             except OrderError as error:
