@@ -295,7 +295,8 @@ def explain_rules() -> None:
         plan = qs.explain(analyze=True)
         scan = [line.strip() for line in plan.splitlines() if "Scan" in line]
         print(
-            f"  {rule.name:16s} first batch {found:4d} ids in {ms:7.2f} ms  plan: {scan[0] if scan else plan}"
+            f"  {rule.name:16s} first batch {found:4d} ids in {ms:7.2f} ms"
+            f"  plan: {scan[0] if scan else plan}"
         )
 
 

@@ -187,7 +187,8 @@ def order_version(*, order_id: int) -> int:
 def _is_repeat(
     order: Order, action: str, actor: Actor, same: Callable[[Order], bool] | None
 ) -> bool:
-    """The same actor repeating, with the same arguments, the move that put the order where it is."""
+    """The same actor repeating, with the same arguments, the move that put the order where
+    it is."""
     if order.status not in MOVES[action][1]:
         return False
     last = order.events.exclude(to_status="").order_by("-at", "-id").first()
@@ -836,7 +837,8 @@ def order_cancel(
     duplicate_of: Order | None = None,
     **seen: Unpack[Seen],
 ) -> Order:
-    """The resident cancels before sign-for (``actor=None``); staff cancel a duplicate or invalid order."""
+    """The resident cancels before sign-for (``actor=None``); staff cancel a duplicate or an
+    invalid order."""
     who = Actor.staff(actor) if actor is not None else Actor.resident()
     note = _clean_text(note, required=False, what="说明", limit=500)
 

@@ -5,10 +5,11 @@ through an index, ``SIDAN_SWEEP_BATCH`` at a time, with ``SELECT … FOR UPDATE 
 (PostgreSQL) inside one transaction per batch, and runs its step on each locked instance
 (a savepoint per order). The batch select reads the rows with what the steps use
 (category, area, handler), and reference lookups — policies, the calendar, who holds
-which post — are read once per batch (``orders.memo``). A concurrent sweep skips the rows this one holds and takes the next ones; a sweep
-that dies mid-batch rolls the whole batch back and the next sweep finds the same rows due.
-Each step re-checks its condition on the locked row and changes the column that made the
-row due, so nothing is done twice and nothing due is left behind.
+which post — are read once per batch (``orders.memo``). A concurrent sweep skips the rows
+this one holds and takes the next ones; a sweep that dies mid-batch rolls the whole batch
+back and the next sweep finds the same rows due. Each step re-checks its condition on the
+locked row and changes the column that made the row due, so nothing is done twice and
+nothing due is left behind.
 """
 
 from __future__ import annotations

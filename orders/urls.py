@@ -1,4 +1,3 @@
-
 from orders.views import public, qrcodes, staff, supervision
 
 app_name = "orders"

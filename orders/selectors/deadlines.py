@@ -129,7 +129,8 @@ class Rates:
 
 
 def three_rates(*, area_paths: list[str], start: datetime, end: datetime) -> Rates:
-    """响应率 / 解决率 / 满意率 for orders under ``area_paths`` whose result was reported in [start, end).
+    """响应率 / 解决率 / 满意率 for orders under ``area_paths`` whose result was reported in
+    [start, end).
 
     * response: signed for in time at every tier (no sign-for OVERDUE event);
     * resolution: judged resolved by the resident's rating (满意/基本满意) or, unrated, by a

@@ -21,7 +21,7 @@ from orders.lifecycle import OPEN_STATUSES, Action, QueueReason, Status, allowed
 from orders.models import Order, OrderEvent, OrderPhoto, PhotoKind
 
 # Imported after the package defined it: ``orders.selectors`` re-exports this module at its end.
-from orders.selectors import orders_for_user, with_version
+from orders.selectors.scope import orders_for_user, with_version
 
 BOARD_PAGE_SIZE = 25
 

@@ -39,7 +39,8 @@ def _not_found(request: HttpRequest, *, what: str) -> HttpResponse:
 
 
 def _private(response: HttpResponse) -> HttpResponse:
-    """Pages behind a tracking token: never cached by proxies, never leak the token to other sites as a referrer."""
+    """Pages behind a tracking token: never cached by proxies, never leak the token to other
+    sites as a referrer."""
     response["Cache-Control"] = "private, no-store"
     response["Referrer-Policy"] = "same-origin"
     response["X-Robots-Tag"] = "noindex"

@@ -1,8 +1,7 @@
-"""Demo orders: every status, through the services, backdated, idempotent, fast."""
+"""Demo orders: every status, through the services, backdated, idempotent (the speed is
+measured by bench/demo_bench.py)."""
 
 from __future__ import annotations
-
-import time
 
 from django.utils import timezone
 
@@ -13,9 +12,7 @@ from orders.models import Order, OrderEvent
 
 
 def test_demo_orders_cover_every_status_and_queue(world):
-    started = time.monotonic()
     report = build_demo_orders(count=120, seed=7)
-    elapsed = time.monotonic() - started
     assert report.created == 120 and report.failures == 0 and not report.skipped
     statuses = set(Order.objects.values_list("status", flat=True))
     assert statuses == set(Status.values)
@@ -32,7 +29,6 @@ def test_demo_orders_cover_every_status_and_queue(world):
     assert min(placed) < timezone.now() - timezone.timedelta(days=14)
     assert max(OrderEvent.objects.values_list("at", flat=True)) <= timezone.now()
     assert services._now() <= timezone.now()  # the clock is restored
-    assert elapsed < 15, elapsed
 
 
 def test_demo_orders_are_idempotent(world):
