@@ -58,9 +58,9 @@ from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
+from core import outbox  # noqa: E402
 from grids.models import Area, AreaLevel, Post, PostRole  # noqa: E402
 from grids.services import area_create  # noqa: E402
-from orders import notify  # noqa: E402
 from orders.lifecycle import Status, Tier  # noqa: E402
 from orders.models import Category, Order, OrderEvent, OutboxMessage  # noqa: E402
 from orders.sweep import RULES, run_sweep  # noqa: E402
@@ -312,7 +312,7 @@ def timed_sweep(label: str) -> float:
 
 def main() -> None:
     call_command("migrate", verbosity=0)
-    notify._enqueue = lambda message_id: None  # delivery is not part of the sweep's cost
+    outbox.enqueue = lambda message_id: None  # delivery is not part of the sweep's cost
     area, pm, category = world()
     load(area, pm, category)
     total = Order.objects.count()

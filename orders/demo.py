@@ -20,8 +20,9 @@ from datetime import datetime, timedelta
 from django.db import transaction
 from django.utils import timezone
 
+from core import clock
 from grids.models import Area, AreaLevel, Post, PostRole
-from orders import clock, notify, services
+from orders import notify, services
 from orders.errors import OrderError
 from orders.lifecycle import Tier
 from orders.models import CancelReason, Category, Channel, Nature, Order, Rating, Urgency

@@ -1,5 +1,5 @@
 """The order (工单), its events, photos, the category catalogue, verification codes and the
-notification outbox. Status changes happen only in ``orders.services``."""
+orders' notification outbox. Status changes happen only in ``orders.services``."""
 
 from __future__ import annotations
 
@@ -7,10 +7,11 @@ from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from orders.lifecycle import Action, QueueReason, Status, Tier
+from core.models import AbstractOutboxMessage
+from core.models import OutboxStatus as OutboxStatus  # re-exported: orders.models.OutboxStatus
+from orders.lifecycle import BEING_HANDLED, Action, QueueReason, Status, Tier
 
 phone_validator = RegexValidator(r"^1[3-9]\d{9}$", _("请输入 11 位中国大陆手机号码。"))
 
@@ -178,14 +179,7 @@ class Order(models.Model):
             models.Index(
                 fields=["resolve_due_at"],
                 name="order_resolve_due_open",
-                condition=Q(overdue_at__isnull=True)
-                & Q(
-                    status__in=[
-                        Status.AWAITING_SIGN,
-                        Status.IN_PROGRESS,
-                        Status.EXTENSION_REQUESTED,
-                    ]
-                ),
+                condition=Q(overdue_at__isnull=True) & Q(status__in=list(BEING_HANDLED)),
             ),
         ]
         constraints = [
@@ -194,13 +188,7 @@ class Order(models.Model):
                 name="order_one_kind_of_handler",
             ),
             models.CheckConstraint(
-                condition=~Q(
-                    status__in=[
-                        Status.AWAITING_SIGN,
-                        Status.IN_PROGRESS,
-                        Status.EXTENSION_REQUESTED,
-                    ]
-                )
+                condition=~Q(status__in=list(BEING_HANDLED))
                 | (
                     Q(tier__isnull=False)
                     & (Q(handler_user__isnull=False) | Q(handler_unit__isnull=False))
@@ -301,37 +289,18 @@ class PhoneVerification(models.Model):
     verified_at = models.DateTimeField(null=True, blank=True)
 
 
-class OutboxStatus(models.TextChoices):
-    PENDING = "pending", _("待发送")
-    SENT = "sent", _("已发送")
-    FAILED = "failed", _("发送失败")
+class OutboxMessage(AbstractOutboxMessage):
+    """Every message Sidan sends, recorded before it is sent; sent at most once.
 
+    The fields and delivery are ``core``'s (``core.models.AbstractOutboxMessage``,
+    ``core.outbox``); this concrete row adds the order a message is about. It is the model
+    ``settings.SIDAN_OUTBOX_MODEL`` names."""
 
-class OutboxMessage(models.Model):
-    """Every message Sidan sends, recorded before it is sent; sent at most once."""
-
-    recipient = models.CharField(_("收件人"), max_length=200)
-    channel = models.CharField(_("渠道"), max_length=16)  # console | email | sms
-    template = models.CharField(_("模板"), max_length=60)
-    payload = models.JSONField(default=dict, blank=True)
-    body = models.TextField(_("内容"))
     order = models.ForeignKey(
         Order, null=True, blank=True, on_delete=models.SET_NULL, related_name="messages"
     )
-    # Area path the message concerns, so staff see only their scope's outbox.
-    area_path = models.CharField(max_length=255, blank=True, db_index=True)
-    dedupe_key = models.CharField(max_length=200, unique=True, null=True, blank=True)
-    status = models.CharField(
-        _("状态"), max_length=12, choices=OutboxStatus.choices, default=OutboxStatus.PENDING
-    )
-    attempts = models.PositiveSmallIntegerField(_("尝试次数"), default=0)
-    last_error = models.TextField(_("最近错误"), blank=True)
-    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True, db_index=True)
-    sent_at = models.DateTimeField(_("发送时间"), null=True, blank=True)
-    # When a pending message may next be tried (exponential backoff after a failure).
-    next_attempt_at = models.DateTimeField(_("下次尝试"), default=timezone.now)
 
-    class Meta:
+    class Meta(AbstractOutboxMessage.Meta):
         verbose_name = _("消息")
         verbose_name_plural = _("消息发件箱")
         ordering = ["-created_at", "-id"]

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 
+from core.phones import mask_phone
 from grids import access
 from grids.models import PostRole
 from orders.lifecycle import Action, Status
@@ -28,7 +29,6 @@ SUPERVISION_ROLES = (PostRole.STREET_OFFICIAL,)
 CALLBACK_ROLES = (PostRole.COMMUNITY_DISPATCHER, PostRole.STREET_OFFICIAL)
 OUTBOX_ROLES = CALLBACK_ROLES
 OTP_TEMPLATE = "otp"
-_PHONE = re.compile(r"^(1\d{2})\d{4}(\d{4})$")
 _CODE = re.compile(r"\d{4,8}")
 
 
@@ -63,11 +63,6 @@ def callbacks_for_user(*, user) -> QuerySet[CallbackTask]:
 
 def callback_for_user(*, user, task_id: int) -> CallbackTask:
     return get_object_or_404(callbacks_for_user(user=user), pk=task_id)
-
-
-def mask_phone(value: str) -> str:
-    """138****8000; anything that is not a mainland mobile number is left as it is."""
-    return _PHONE.sub(r"\1****\2", value or "")
 
 
 def show_otp_codes() -> bool:

@@ -6,7 +6,7 @@ from django.db.models import OuterRef, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
-from grids.access import order_scope_q
+from orders.authority import order_scope_q
 from orders.models import Order, OrderEvent
 
 

@@ -14,8 +14,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core import clock
 from grids import access
-from orders import clock, deadline_services
+from orders import services
 from orders.errors import OrderError
 from orders.forms.deadlines import CallbackForm, SupervisionNoteForm
 from orders.models import OutboxMessage, OutboxStatus
@@ -58,7 +59,7 @@ def supervision_note(request: HttpRequest, item_id: int) -> HttpResponse:
     form = SupervisionNoteForm(request.POST, prefix=f"s{item.pk}")
     if form.is_valid():
         try:
-            deadline_services.supervision_add_note(
+            services.supervision_add_note(
                 item_id=item.pk, actor=request.user, note=form.cleaned_data["note"]
             )
             messages.success(request, _("督办意见已发送给承办方。"))
@@ -74,7 +75,7 @@ def supervision_note(request: HttpRequest, item_id: int) -> HttpResponse:
 def supervision_resolve(request: HttpRequest, item_id: int) -> HttpResponse:
     _require_role(request, selectors.SUPERVISION_ROLES)
     item = get_object_or_404(selectors.supervision_items_for_user(user=request.user), pk=item_id)
-    deadline_services.supervision_resolve(item_id=item.pk, actor=request.user)
+    services.supervision_resolve(item_id=item.pk, actor=request.user)
     messages.success(request, _("已解除督办。"))
     return redirect("orders:supervision")
 
@@ -121,9 +122,7 @@ def callback_record(request: HttpRequest, task_id: int) -> HttpResponse:
     form = CallbackForm(request.POST, prefix=f"c{task.pk}")
     if form.is_valid():
         try:
-            deadline_services.callback_record(
-                task_id=task.pk, actor=request.user, **form.service_kwargs()
-            )
+            services.callback_record(task_id=task.pk, actor=request.user, **form.service_kwargs())
             messages.success(request, _("回访已登记：%(ref)s") % {"ref": task.order.reference})
         except OrderError as refused:
             messages.error(request, refused.message)

@@ -8,7 +8,8 @@ from datetime import timedelta
 from django.template.loader import render_to_string
 from django.urls import reverse
 
-from orders import clock, services
+from core import clock
+from orders import services
 from orders.lifecycle import Action, Status
 from orders.models import CallbackTask, OutboxMessage, Rating, SupervisionItem
 from orders.selectors.deadlines import community_rates, mask_phone, three_rates
