@@ -118,7 +118,7 @@ class Order(models.Model):
         related_name="handled_orders",
     )
     handler_unit = models.ForeignKey(
-        "parties.MemberUnit",
+        "grids.MemberUnit",
         verbose_name=_("承办单位"),
         null=True,
         blank=True,
@@ -235,7 +235,7 @@ class OrderEvent(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     handler_unit = models.ForeignKey(
-        "parties.MemberUnit", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        "grids.MemberUnit", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     note = models.TextField(_("说明"), blank=True)
     data = models.JSONField(default=dict, blank=True)

@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "grids",
     "parties",
     "orders",
+    "demo",
 ]
 
 MIDDLEWARE = [

@@ -5,11 +5,10 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 
 from core import memo
-from grids.models import Area, AreaLevel, Post, PostRole
+from grids.models import Area, AreaLevel, MemberUnit, Post, PostRole
 from orders.errors import OrderError
 from orders.lifecycle import Tier
 from orders.models import Order
-from parties.models import MemberUnit
 
 # Which post role answers for each tier, and at which level of the order's area it sits.
 TIER_ROLE = {

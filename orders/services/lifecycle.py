@@ -27,7 +27,7 @@ from django.utils.translation import gettext as _
 from core import clock, writer
 from core.actors import RESIDENT, Actor
 from grids import access
-from grids.models import Area, AreaLevel
+from grids.models import Area, AreaLevel, MemberUnit
 from orders import authority, deadlines, events, notify
 from orders.errors import OrderError
 from orders.lifecycle import (
@@ -60,7 +60,6 @@ from orders.services.common import (
     order_version,
     record_event,
 )
-from parties.models import MemberUnit
 
 MAX_PHOTOS = 3
 

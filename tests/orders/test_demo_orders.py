@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.utils import timezone
 
 from core import clock
-from orders.demo import DEMO_PHONE_PREFIX, build_demo_orders
+from demo.orders import DEMO_PHONE_PREFIX, build_demo_orders
 from orders.lifecycle import QueueReason, Status
 from orders.models import Order, OrderEvent
 
@@ -50,7 +50,7 @@ def test_demo_history_sends_no_messages(world):
 def test_every_demo_handler_login_finds_work_waiting(db):
     from django.contrib.auth.models import User
 
-    from grids.demo import build_demo
+    from demo.street import build_demo
     from orders.selectors.staff import inbox_for_user
 
     build_demo(communities=2, grids=3, compounds=4, microgrids=8)

@@ -16,8 +16,7 @@ from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
 from grids import services
-from grids.models import Area, AreaLevel, Post, PostRole
-from parties.models import MemberUnit
+from grids.models import Area, AreaLevel, MemberUnit, Post, PostRole
 
 STREET_CODE = "LX"
 STREET_NAME = "罗星街道"
