@@ -1,7 +1,7 @@
 from django.apps import AppConfig
-from django.utils.translation import gettext_lazy as _
 
 
 class CoreConfig(AppConfig):
     name = "core"
-    verbose_name = _("公共")
+    # Never shown: core registers no admin models (its outbox model is abstract).
+    verbose_name = "core"

@@ -18,6 +18,7 @@ from orders.models import Order, OrderEvent
 RATING_KEY = "rating"
 REDO_COUNT_KEY = "redo_count"
 UNTIL_KEY = "until"
+OVERDUE_KIND_KEY = "kind"  # "sign" or "resolve"
 
 
 def _iso(moment: datetime | None) -> str | None:
@@ -114,7 +115,7 @@ def chase_data(*, resolve_due_at: datetime | None) -> dict:
 
 
 def overdue_data(*, kind: str, due: datetime, tier: int | None) -> dict:
-    return {"kind": kind, "due": due.isoformat(), "tier": tier}
+    return {OVERDUE_KIND_KEY: kind, "due": due.isoformat(), "tier": tier}
 
 
 def rating_requested_data(*, reminder: bool) -> dict:

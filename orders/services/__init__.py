@@ -44,6 +44,7 @@ from orders.services.lifecycle import (
     order_return,
     order_return_locked,
     order_sign,
+    staff_cancel_refusal,
     to_queue,
 )
 from orders.services.supervision import (
@@ -89,6 +90,7 @@ __all__ = [
     "order_version",
     "raise_supervision",
     "record_event",
+    "staff_cancel_refusal",
     "supervision_add_note",
     "supervision_resolve",
     "to_queue",

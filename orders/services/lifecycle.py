@@ -626,6 +626,23 @@ def _close_unrated(order: Order, now: datetime) -> Change:
 # --- cancel ---------------------------------------------------------------------
 
 
+def staff_cancel_refusal(
+    *, reason: str, note: str, duplicate_of: Order | None, order_id: int | None = None
+) -> OrderError | None:
+    """Why a staff cancellation with these arguments is refused, or None: the one place the
+    rules live (the cancel form shows the same refusal next to its field). ``note`` is
+    the cleaned note; ``order_id`` the order cancelled, when known."""
+    if reason not in (CancelReason.DUPLICATE, CancelReason.INVALID):
+        return OrderError("bad_reason", _("请说明是重复工单还是无效工单。"))
+    if reason == CancelReason.INVALID and not note:
+        return OrderError("missing_note", _("撤销无效工单须填写说明。"))
+    if reason == CancelReason.DUPLICATE and (
+        duplicate_of is None or (order_id is not None and duplicate_of.pk == order_id)
+    ):
+        return OrderError("missing_original", _("请填写与之重复的原工单编号。"))
+    return None
+
+
 def order_cancel(
     *,
     order_id: int,
@@ -644,13 +661,11 @@ def order_cancel(
         if who.is_staff:
             if not authority.order_may(actor, "cancel", order):
                 raise OrderError("forbidden", _("你的岗位不能撤销这张工单。"))
-            if reason not in (CancelReason.DUPLICATE, CancelReason.INVALID):
-                raise OrderError("bad_reason", _("请说明是重复工单还是无效工单。"))
-            if reason == CancelReason.INVALID and not note:
-                raise OrderError("missing_note", _("撤销无效工单须填写说明。"))
-            if reason == CancelReason.DUPLICATE:
-                if duplicate_of is None or duplicate_of.pk == order.pk:
-                    raise OrderError("missing_original", _("请填写与之重复的原工单编号。"))
+            refusal = staff_cancel_refusal(
+                reason=reason, note=note, duplicate_of=duplicate_of, order_id=order.pk
+            )
+            if refusal is not None:
+                raise refusal
         elif order.status not in RESIDENT_CANCELLABLE:
             raise OrderError(
                 "already_signed", _("工单已被签收办理，不能再撤销。如有疑问请联系社区。")
