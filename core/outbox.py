@@ -21,7 +21,7 @@ from django.apps import apps
 from django.conf import settings
 from django.db import models, transaction
 
-from core import clock
+from core import clock, writer
 from core.models import OutboxStatus
 from core.senders import sender_for
 
@@ -88,7 +88,7 @@ def queue_message(
         **about,
     )
     # robust: a broker that is down must not break the caller; the sweep retries the row.
-    transaction.on_commit(lambda: _module_enqueue(message.pk), robust=True)
+    writer.after_commit(lambda: _module_enqueue(message.pk))
     return message
 
 

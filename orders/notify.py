@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from core import memo, outbox
 from grids.models import Post
-from orders.lifecycle import Action
+from orders.lifecycle import Action, Status
 from orders.models import Order, OrderEvent, OutboxMessage
 
 
@@ -110,7 +110,10 @@ def _messages_for(event: OrderEvent) -> None:
             % {"ref": order.reference, "url": tracking_url(order)},
             dedupe_key=f"placed:{order.pk}",
         )
-    elif event.action in (Action.DISPATCH, Action.ESCALATE) and event.to_status == "awaiting_sign":
+    elif (
+        event.action in (Action.DISPATCH, Action.ESCALATE)
+        and event.to_status == Status.AWAITING_SIGN
+    ):
         for user in staff_recipients(order):
             queue_message(
                 recipient=user.username,

@@ -206,6 +206,11 @@ class Order(models.Model):
         return self.reference
 
     @property
+    def is_being_handled(self) -> bool:
+        """Dispatched to a handler and not yet resolved (``lifecycle.BEING_HANDLED``)."""
+        return self.status in BEING_HANDLED
+
+    @property
     def handler_label(self) -> str:
         if self.handler_unit_id:
             return self.handler_unit.name
