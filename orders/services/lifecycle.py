@@ -2,11 +2,11 @@
 
 Every move goes through ``_move``, built on ``core.writer.transition``: it locks the order
 row, checks the lifecycle table (``orders.lifecycle.MOVES``) and the actor's authority
-(``orders.authority``), is a no-op when
-the same actor repeats the move that put the order where it is (a double submit), writes
-exactly one status ``OrderEvent`` (followed by a ``due_changed`` event for each due time the
-move set) and schedules side effects with ``transaction.on_commit``.
-A refused move raises ``OrderError`` naming what happened to the order instead.
+(``orders.authority``), is a no-op when the same actor repeats the move that put the order
+where it is (a double submit), writes exactly one status ``OrderEvent`` (followed by a
+``due_changed`` event for each due time the move set, see ``Change.due_changes``) and
+records its messages (``orders.notify``), delivered after commit. A refused move raises
+``OrderError`` naming what happened to the order instead.
 """
 
 from __future__ import annotations
