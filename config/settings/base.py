@@ -33,9 +33,11 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_htmx",
     "template_partials",
+    "core",
     "grids",
     "parties",
     "orders",
+    "demo",
 ]
 
 MIDDLEWARE = [
@@ -206,11 +208,13 @@ SIDAN_OUTBOX_MAX_ATTEMPTS = env.int("SIDAN_OUTBOX_MAX_ATTEMPTS", default=6)
 SIDAN_OUTBOX_BACKOFF_SECONDS = env.int("SIDAN_OUTBOX_BACKOFF_SECONDS", default=30)
 SIDAN_OUTBOX_BACKOFF_MAX_SECONDS = env.int("SIDAN_OUTBOX_BACKOFF_MAX_SECONDS", default=3600)
 SIDAN_OUTBOX_GRACE_SECONDS = env.int("SIDAN_OUTBOX_GRACE_SECONDS", default=30)
+# The concrete outbox model (core.models.AbstractOutboxMessage plus what messages are about).
+SIDAN_OUTBOX_MODEL = "orders.OutboxMessage"
 # Sender class per channel; "console" logs, "email" uses EMAIL_BACKEND, "sms" a gateway.
 SIDAN_SENDERS = {
-    "console": env.str("SIDAN_SENDER_CONSOLE", default="orders.senders.ConsoleSender"),
-    "email": env.str("SIDAN_SENDER_EMAIL", default="orders.senders.EmailSender"),
-    "sms": env.str("SIDAN_SENDER_SMS", default="orders.senders.ConsoleSender"),
+    "console": env.str("SIDAN_SENDER_CONSOLE", default="core.senders.ConsoleSender"),
+    "email": env.str("SIDAN_SENDER_EMAIL", default="core.senders.EmailSender"),
+    "sms": env.str("SIDAN_SENDER_SMS", default="core.senders.ConsoleSender"),
 }
 SIDAN_SMS_GATEWAY_URL = env.str("SIDAN_SMS_GATEWAY_URL", default="")
 SIDAN_SMS_GATEWAY_KEY = env.str("SIDAN_SMS_GATEWAY_KEY", default="")
