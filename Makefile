@@ -15,11 +15,11 @@ MANAGE := $(BIN)/python manage.py
 STAMP := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help install run test migrate demo collectstatic shell
+.PHONY: help install run test lint migrate demo collectstatic shell
 
 help:
 	@echo "make run     install, migrate, load the demo, then serve http://127.0.0.1:$(PORT) with a Celery worker and beat"
-	@echo "make test    install, then run the whole test suite"
+	@echo "make test    install, lint (ruff check + ruff format --check), then run the whole test suite"
 	@echo "make migrate | make demo | make collectstatic | make shell"
 
 $(BIN)/python:
@@ -45,7 +45,11 @@ run: demo collectstatic
 	@echo "Sidan: http://127.0.0.1:$(PORT)/  (health: /healthz) — Ctrl-C stops the web server, worker and beat"
 	PATH="$(abspath $(BIN)):$$PATH" $(BIN)/honcho start --procfile Procfile --port $(PORT)
 
-test: install
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+test: lint
 	$(BIN)/pytest --ds config.settings.test -n auto --maxprocesses 4 $(PYTEST_ARGS)
 
 shell: install

@@ -58,9 +58,9 @@ from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
+from core import outbox  # noqa: E402
 from grids.models import Area, AreaLevel, Post, PostRole  # noqa: E402
 from grids.services import area_create  # noqa: E402
-from orders import notify  # noqa: E402
 from orders.lifecycle import Status, Tier  # noqa: E402
 from orders.models import Category, Order, OrderEvent, OutboxMessage  # noqa: E402
 from orders.sweep import RULES, run_sweep  # noqa: E402
@@ -295,7 +295,8 @@ def explain_rules() -> None:
         plan = qs.explain(analyze=True)
         scan = [line.strip() for line in plan.splitlines() if "Scan" in line]
         print(
-            f"  {rule.name:16s} first batch {found:4d} ids in {ms:7.2f} ms  plan: {scan[0] if scan else plan}"
+            f"  {rule.name:16s} first batch {found:4d} ids in {ms:7.2f} ms"
+            f"  plan: {scan[0] if scan else plan}"
         )
 
 
@@ -311,7 +312,7 @@ def timed_sweep(label: str) -> float:
 
 def main() -> None:
     call_command("migrate", verbosity=0)
-    notify._enqueue = lambda message_id: None  # delivery is not part of the sweep's cost
+    outbox.enqueue = lambda message_id: None  # delivery is not part of the sweep's cost
     area, pm, category = world()
     load(area, pm, category)
     total = Order.objects.count()

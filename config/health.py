@@ -1,7 +1,7 @@
 """``/healthz``: does the database, the broker and a live Celery worker answer?
 
 The worker proves it is alive by writing a heartbeat into the shared cache when it
-starts and then from a beat-scheduled task (``grids.tasks.worker_heartbeat``); a
+starts and then from a beat-scheduled task (``core.health.worker_heartbeat``); a
 heartbeat older than ``SIDAN_WORKER_HEARTBEAT_MAX_AGE`` seconds counts as no worker.
 """
 
@@ -15,11 +15,9 @@ from django.db import connection
 from django.http import HttpRequest, JsonResponse
 from django.views.decorators.cache import never_cache
 
-HEARTBEAT_KEY = "sidan:worker-heartbeat"
+from core.health import HEARTBEAT_KEY, record_worker_heartbeat
 
-
-def record_worker_heartbeat(hostname: str) -> None:
-    cache.set(HEARTBEAT_KEY, {"at": time.time(), "hostname": hostname}, timeout=None)
+__all__ = ["HEARTBEAT_KEY", "healthz", "record_worker_heartbeat"]
 
 
 def check_database() -> tuple[bool, str]:

@@ -12,7 +12,6 @@
 
 from __future__ import annotations
 
-import ipaddress
 from collections.abc import Callable
 from urllib.parse import unquote_to_bytes
 
@@ -21,25 +20,6 @@ from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.template.loader import render_to_string
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
-
-
-def client_ip(request: HttpRequest) -> str:
-    """The client's address: REMOTE_ADDR, or with ``SIDAN_PROXY_COUNT`` proxies in front,
-    the entry the outermost of them appended to X-Forwarded-For (a client can prepend
-    anything it likes, so only that position is trusted)."""
-    remote = request.META.get("REMOTE_ADDR", "") or ""
-    hops = settings.SIDAN_PROXY_COUNT
-    if hops <= 0:
-        return remote
-    forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
-    forwarded = [part for part in forwarded if part]
-    if len(forwarded) < hops:
-        return remote
-    candidate = forwarded[-hops]
-    try:
-        return str(ipaddress.ip_address(candidate))
-    except ValueError:
-        return remote
 
 
 class RequestLimitsMiddleware:

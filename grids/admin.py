@@ -6,7 +6,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from grids import services
-from grids.models import Area, Post
+from grids.models import Area, MemberUnit, Post
 
 
 class ChildInline(admin.TabularInline):
@@ -105,3 +105,11 @@ class PostAdmin(admin.ModelAdmin):
                 user=obj.user, role=obj.role, area=obj.area, member_unit=obj.member_unit
             )
             obj.pk, obj.created_at = created.pk, created.created_at
+
+
+@admin.register(MemberUnit)
+class MemberUnitAdmin(admin.ModelAdmin):
+    list_display = ["name", "community", "remit", "is_active"]
+    list_filter = ["is_active"]
+    search_fields = ["name", "community__name"]
+    raw_id_fields = ["community"]

@@ -8,7 +8,8 @@ class AreaImportForm(forms.Form):
     file = forms.FileField(
         label=_("区域文件"),
         help_text=_(
-            "Excel（.xlsx）或 CSV（UTF-8 / GBK），列：编码、名称、层级、上级编码；最大 5 MB，最多 20000 行。"
+            "Excel（.xlsx）或 CSV（UTF-8 / GBK），列：编码、名称、层级、上级编码；"
+            "最大 5 MB，最多 20000 行。"
         ),
         widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv"}),
     )

@@ -127,6 +127,37 @@ ROLE_LEVEL: dict[str, int] = {
 }
 
 
+class MemberUnit(models.Model):
+    """A member unit of a community's big party committee (大党委成员单位): takes tier-3
+    orders through its liaisons (posts with role ``UNIT_LIAISON``).
+
+    Lives in ``grids`` (its table is still ``parties_memberunit``) because a liaison post
+    points at it and ``grids`` sits below ``parties`` (docs/architecture.md)."""
+
+    name = models.CharField(_("单位名称"), max_length=100)
+    community = models.ForeignKey(
+        Area,
+        verbose_name=_("所属社区"),
+        on_delete=models.PROTECT,
+        related_name="member_units",
+        limit_choices_to={"level": AreaLevel.COMMUNITY},
+    )
+    remit = models.CharField(_("服务领域"), max_length=200, blank=True)
+    is_active = models.BooleanField(_("启用"), default=True)
+
+    class Meta:
+        db_table = "parties_memberunit"
+        verbose_name = _("成员单位")
+        verbose_name_plural = _("成员单位")
+        ordering = ["community__path", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["community", "name"], name="memberunit_unique_name")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class Post(models.Model):
     """A staff user's role on one node; a user's scope is the union of their posts' subtrees."""
 
@@ -141,7 +172,7 @@ class Post(models.Model):
         Area, verbose_name=_("区域"), on_delete=models.PROTECT, related_name="posts"
     )
     member_unit = models.ForeignKey(
-        "parties.MemberUnit",
+        MemberUnit,
         verbose_name=_("成员单位"),
         null=True,
         blank=True,

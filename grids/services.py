@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -12,10 +11,7 @@ from django.db.models.functions import Concat, Substr
 from django.utils.translation import gettext as _
 
 from grids.access import forget_access
-from grids.models import ROLE_LEVEL, Area, AreaLevel, Post, PostRole
-
-if TYPE_CHECKING:
-    from parties.models import MemberUnit
+from grids.models import ROLE_LEVEL, Area, AreaLevel, MemberUnit, Post, PostRole
 
 
 def _check_level(*, level: int, parent: Area | None) -> None:

@@ -1,9 +1,9 @@
 """Due times for sign-for, resolution and the chase reminder, from the deadline policy
 (``DeadlinePolicy``: category × urgency) and the working-day calendar (``orders.calendar``).
 
-Without a policy row the category's own hours apply, round the clock. Every due time that
-is set to a new value is noted on the order (``note_due_change``) and recorded by the
-order services as a ``DUE_CHANGED`` event after the status event of the same move.
+Without a policy row the category's own hours apply, round the clock. ``schedule`` and
+``extend`` return the due times they set to a new value (``events.due_change_data``); the
+order services record each as a ``DUE_CHANGED`` event after the status event of the move.
 """
 
 from __future__ import annotations
@@ -14,7 +14,8 @@ from decimal import Decimal
 
 from django.conf import settings
 
-from orders import calendar, memo
+from core import memo
+from orders import calendar, events
 from orders.models import (
     CalendarDay,
     CalendarDayKind,
@@ -24,7 +25,6 @@ from orders.models import (
     SignOverdueAction,
 )
 
-_DUE_CHANGES_ATTR = "_sidan_due_changes"
 _POLICY_ATTR = "_sidan_policy"
 
 
@@ -159,34 +159,17 @@ def on_sign_overdue(order: Order) -> str:
 # --- applied by the order services -----------------------------------------------------
 
 
-def note_due_change(
-    order: Order, *, field: str, old: datetime | None, new: datetime | None
-) -> None:
-    """Remember a due-time change; the services record it as a DUE_CHANGED event."""
-    if old == new:
-        return
-    changes = getattr(order, _DUE_CHANGES_ATTR, None)
-    if changes is None:
-        changes = []
-        setattr(order, _DUE_CHANGES_ATTR, changes)
-    changes.append(
-        {
-            "field": field,
-            "old": old.isoformat() if old else None,
-            "new": new.isoformat() if new else None,
-        }
-    )
+def _due_changes(*changes: tuple[str, datetime | None, datetime | None]) -> list[dict]:
+    return [
+        events.due_change_data(field=field, old=old, new=new)
+        for field, old, new in changes
+        if old != new
+    ]
 
 
-def pop_due_changes(order: Order) -> list[dict]:
-    changes = getattr(order, _DUE_CHANGES_ATTR, None) or []
-    if hasattr(order, _DUE_CHANGES_ATTR):
-        delattr(order, _DUE_CHANGES_ATTR)
-    return changes
-
-
-def schedule(order: Order, *, now: datetime) -> None:
-    """Set the due times of a fresh assignment (dispatch or escalation to a handler)."""
+def schedule(order: Order, *, now: datetime) -> list[dict]:
+    """Set the due times of a fresh assignment (dispatch or escalation to a handler);
+    returns the due-time changes to record."""
     old_sign, old_resolve = order.sign_due_at, order.resolve_due_at
     cal = _calendar_for(now)  # one query for all three
     order.resolve_due_at = resolve_due(order=order, start=now, cal=cal)
@@ -194,15 +177,19 @@ def schedule(order: Order, *, now: datetime) -> None:
     order.chase_due_at = chase_due(order=order, start=now, due=order.resolve_due_at, cal=cal)
     order.chased_at = None
     order.overdue_at = None
-    note_due_change(order, field="sign_due_at", old=old_sign, new=order.sign_due_at)
-    note_due_change(order, field="resolve_due_at", old=old_resolve, new=order.resolve_due_at)
+    return _due_changes(
+        ("sign_due_at", old_sign, order.sign_due_at),
+        ("resolve_due_at", old_resolve, order.resolve_due_at),
+    )
 
 
-def extend(order: Order, *, until: datetime) -> None:
-    """An approved extension moves the resolution due time (and lifts the overdue mark)."""
-    note_due_change(order, field="resolve_due_at", old=order.resolve_due_at, new=until)
+def extend(order: Order, *, until: datetime) -> list[dict]:
+    """An approved extension moves the resolution due time (and lifts the overdue mark);
+    returns the due-time change to record."""
+    changes = _due_changes(("resolve_due_at", order.resolve_due_at, until))
     order.resolve_due_at = until
     order.overdue_at = None
+    return changes
 
 
 def start_rating_window(order: Order, *, now: datetime) -> None:

@@ -1,10 +1,5 @@
-class OrderError(Exception):
+from core.errors import DomainError
+
+
+class OrderError(DomainError):
     """A refused order operation: ``code`` for programs, ``message`` for people."""
-
-    def __init__(self, code: str, message: str) -> None:
-        super().__init__(message)
-        self.code = code
-        self.message = message
-
-    def __str__(self) -> str:
-        return self.message

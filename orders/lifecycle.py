@@ -103,6 +103,11 @@ OPEN_STATUSES = frozenset(
 )
 FINAL_STATUSES = frozenset({S.CLOSED, S.CANCELLED})
 
+# Being handled: dispatched to a handler and not yet resolved (every such order has a tier
+# and a handler — a database constraint; the sweep's resolution deadline covers these).
+# A tuple in this order, as the model's constraint and partial index spell it.
+BEING_HANDLED = (S.AWAITING_SIGN, S.IN_PROGRESS, S.EXTENSION_REQUESTED)
+
 
 class Tier(models.IntegerChoices):
     PROPERTY = 1, _("物业")
@@ -126,7 +131,3 @@ class QueueReason(models.TextChoices):
 
 def allowed_actions(status: str) -> list[str]:
     return [action for action, (sources, _targets) in MOVES.items() if status in sources]
-
-
-def can_move(action: str, status: str) -> bool:
-    return action in MOVES and status in MOVES[action][0]

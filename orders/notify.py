@@ -1,23 +1,21 @@
-"""Notifications: recorded in the outbox inside the transaction that caused them, then
-delivered by a Celery task after commit (the outbox row is the record; a lost message
-is retried from it, a redelivered one is sent at most once)."""
+"""Order notifications: which messages an order event causes and who receives them.
+
+Only records messages (``core.outbox``: written inside the transaction that caused them,
+delivered by a Celery task after commit, retried from the row, sent at most once). No
+business write happens here: supervision is raised by the writer that decides it
+(``orders.services``)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
-from contextvars import ContextVar
-
 from django.conf import settings
-from django.db import transaction
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from core import memo, outbox
 from grids.models import Post
-from orders import clock, memo
-from orders.lifecycle import Action
-from orders.models import Order, OrderEvent, OutboxMessage, Rating
+from orders.lifecycle import Action, Status
+from orders.models import Order, OrderEvent, OutboxMessage
 
 
 def tracking_url(order: Order) -> str:
@@ -26,17 +24,8 @@ def tracking_url(order: Order) -> str:
     )
 
 
-_muted: ContextVar[bool] = ContextVar("sidan_notifications_muted", default=False)
-
-
-@contextmanager
-def muted() -> Iterator[None]:
-    """Record and send nothing in this block: the demo's made-up history is not news."""
-    token = _muted.set(True)
-    try:
-        yield
-    finally:
-        _muted.reset(token)
+# Muting is the outbox's (``core.outbox.muted``); re-exported for the demo loader.
+muted = outbox.muted
 
 
 def queue_message(
@@ -50,34 +39,22 @@ def queue_message(
     payload: dict | None = None,
     dedupe_key: str | None = None,
 ) -> OutboxMessage | None:
-    """Record a message and deliver it after commit. A repeated ``dedupe_key`` records nothing."""
-    if _muted.get():
-        return None
-    if dedupe_key and OutboxMessage.objects.filter(dedupe_key=dedupe_key).exists():
-        return None
-    message = OutboxMessage.objects.create(
+    """Record a message (about ``order``) and deliver it after commit. A repeated
+    ``dedupe_key`` records nothing."""
+    return outbox.queue_message(
         recipient=recipient,
         channel=channel,
         template=template,
         body=body,
-        order=order,
         area_path=area_path or (order.area.path if order else ""),
-        payload=payload or {},
+        payload=payload,
         dedupe_key=dedupe_key,
-        next_attempt_at=clock.now(),
+        order=order,
     )
-    # robust: a broker that is down must not break the caller; the sweep retries the row.
-    transaction.on_commit(lambda: _enqueue(message.pk), robust=True)
-    return message
 
 
-def _enqueue(message_id: int) -> None:
-    from orders.tasks import deliver_message
-
-    deliver_message.delay(message_id)
-
-
-def _staff_recipients(order: Order) -> list:
+def staff_recipients(order: Order) -> list:
+    """Who answers for ``order`` now: its handler, or its member unit's liaisons."""
     if order.handler_user_id:
         return [order.handler_user]
     if order.handler_unit_id:
@@ -123,15 +100,6 @@ def after_event(event: OrderEvent) -> None:
 
 def _messages_for(event: OrderEvent) -> None:
     order = event.order
-    if (
-        event.action == Action.RATE
-        and event.data.get("rating") == Rating.DISSATISFIED
-        and event.data.get("redo_count", 0) >= 2
-    ):
-        # A second dissatisfied rating on the same order is supervised by the street.
-        from orders import deadline_services
-
-        deadline_services.raise_supervision(order=order, kind="repeat_dissatisfied", at=event.at)
     if event.action == Action.PLACE:
         queue_message(
             recipient=order.resident_phone,
@@ -142,8 +110,11 @@ def _messages_for(event: OrderEvent) -> None:
             % {"ref": order.reference, "url": tracking_url(order)},
             dedupe_key=f"placed:{order.pk}",
         )
-    elif event.action in (Action.DISPATCH, Action.ESCALATE) and event.to_status == "awaiting_sign":
-        for user in _staff_recipients(order):
+    elif (
+        event.action in (Action.DISPATCH, Action.ESCALATE)
+        and event.to_status == Status.AWAITING_SIGN
+    ):
+        for user in staff_recipients(order):
             queue_message(
                 recipient=user.username,
                 channel="console",

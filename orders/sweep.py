@@ -5,10 +5,11 @@ through an index, ``SIDAN_SWEEP_BATCH`` at a time, with ``SELECT … FOR UPDATE 
 (PostgreSQL) inside one transaction per batch, and runs its step on each locked instance
 (a savepoint per order). The batch select reads the rows with what the steps use
 (category, area, handler), and reference lookups — policies, the calendar, who holds
-which post — are read once per batch (``orders.memo``). A concurrent sweep skips the rows this one holds and takes the next ones; a sweep
-that dies mid-batch rolls the whole batch back and the next sweep finds the same rows due.
-Each step re-checks its condition on the locked row and changes the column that made the
-row due, so nothing is done twice and nothing due is left behind.
+which post — are read once per batch (``orders.memo``). A concurrent sweep skips the rows
+this one holds and takes the next ones; a sweep that dies mid-batch rolls the whole batch
+back and the next sweep finds the same rows due. Each step re-checks its condition on the
+locked row and changes the column that made the row due, so nothing is done twice and
+nothing due is left behind.
 """
 
 from __future__ import annotations
@@ -22,12 +23,12 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Q, QuerySet
 
-from orders import clock, deadline_services, memo, outbox, services
-from orders.models import Order, Status
+from core import clock, memo, outbox
+from orders.lifecycle import BEING_HANDLED, Status
+from orders.models import Order
+from orders.services import LOCK_RELATED, mark_locked, sweep_steps
 
 log = logging.getLogger("sidan.sweep")
-
-HANDLED = [Status.AWAITING_SIGN, Status.IN_PROGRESS, Status.EXTENSION_REQUESTED]
 
 
 @dataclass(frozen=True)
@@ -51,7 +52,7 @@ def _sign_due(now: datetime) -> QuerySet:
 def _resolve_due(now: datetime) -> QuerySet:
     # Matches the partial index order_resolve_due_open exactly.
     return Order.objects.filter(
-        Q(overdue_at__isnull=True) & Q(status__in=HANDLED), resolve_due_at__lte=now
+        Q(overdue_at__isnull=True) & Q(status__in=list(BEING_HANDLED)), resolve_due_at__lte=now
     ).order_by("resolve_due_at", "pk")
 
 
@@ -61,10 +62,10 @@ def _rating_due(now: datetime) -> QuerySet:
 
 # Sign-for before resolution: an order late on both is escalated once, for the sign-for.
 RULES = [
-    Rule("sign_overdue", _sign_due, deadline_services.sign_overdue_locked),
-    Rule("resolve_overdue", _resolve_due, deadline_services.resolve_overdue_locked),
-    Rule("chase", _chase_due, deadline_services.chase_locked),
-    Rule("rating", _rating_due, deadline_services.rating_step_locked),
+    Rule("sign_overdue", _sign_due, sweep_steps.sign_overdue_locked),
+    Rule("resolve_overdue", _resolve_due, sweep_steps.resolve_overdue_locked),
+    Rule("chase", _chase_due, sweep_steps.chase_locked),
+    Rule("rating", _rating_due, sweep_steps.rating_step_locked),
 ]
 
 
@@ -96,9 +97,9 @@ def run_rule(
                 rule.due(now)
                 .exclude(pk__in=failed)
                 .select_for_update(skip_locked=True, of=("self",))
-                .select_related(*services.LOCK_RELATED)[:batch_size]
+                .select_related(*LOCK_RELATED)[:batch_size]
             )
-            services.mark_locked(orders)
+            mark_locked(orders)
             for order in orders:
                 if on_order is not None:
                     on_order(order.pk)  # tests: simulate a worker dying mid-batch

@@ -1,6 +1,25 @@
-
-from orders.views import public, qrcodes, staff, supervision
+from orders.views import (
+    board,
+    callbacks,
+    detail,
+    inbox,
+    intake,
+    outbox,
+    public,
+    qrcodes,
+    supervision,
+)
 
 app_name = "orders"
 
-urlpatterns = public.urlpatterns + staff.urlpatterns + qrcodes.urlpatterns + supervision.urlpatterns
+urlpatterns = (
+    public.urlpatterns
+    + board.urlpatterns
+    + inbox.urlpatterns
+    + intake.urlpatterns
+    + detail.urlpatterns
+    + qrcodes.urlpatterns
+    + supervision.urlpatterns
+    + callbacks.urlpatterns
+    + outbox.urlpatterns
+)

@@ -34,6 +34,7 @@ from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
+from core.phones import mask_phone as mask_phone  # re-exported (one implementation)
 from orders import notify
 from orders.errors import OrderError
 from orders.models import PhoneVerification
@@ -56,11 +57,6 @@ _SESSION_SENDS = "sidan_code_sends"
 
 class VerificationError(OrderError):
     """A refused send or check; ``code`` for programs, ``message`` for people."""
-
-
-def mask_phone(phone: str) -> str:
-    """138****8000 — what a page may show of a phone number."""
-    return f"{phone[:3]}****{phone[-4:]}" if len(phone) == 11 else "****"
 
 
 def _hash(*, phone: str, code: str) -> str:

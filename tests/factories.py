@@ -8,8 +8,7 @@ from django.contrib.auth import get_user_model
 from factory.django import DjangoModelFactory
 
 from grids import services
-from grids.models import ROLE_LEVEL, Area, AreaLevel, Post, PostRole
-from parties.models import MemberUnit
+from grids.models import ROLE_LEVEL, Area, AreaLevel, MemberUnit, Post, PostRole
 
 DEFAULT_PASSWORD = "pw-for-tests-1"
 

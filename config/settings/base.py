@@ -47,10 +47,12 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "axes",
+    "core",
     "accounts",
     "grids",
     "parties",
     "orders",
+    "demo",
 ]
 
 MIDDLEWARE = [
@@ -181,9 +183,9 @@ AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 # Reverse proxies in front of the app: the client address is the one they appended to
-# X-Forwarded-For (config.security.client_ip), used by the lockout and the code limits.
+# X-Forwarded-For (core.clientip), used by the lockout and the code limits.
 SIDAN_PROXY_COUNT = env.int("SIDAN_PROXY_COUNT", default=1 if PRODUCTION else 0)
-AXES_CLIENT_IP_CALLABLE = "config.security.client_ip"
+AXES_CLIENT_IP_CALLABLE = "core.clientip.client_ip"
 AXES_VERBOSE = False
 # Two-factor (TOTP, django-otp): required for these post roles and for superusers.
 SIDAN_2FA_ROLES = env.list("SIDAN_2FA_ROLES", default=["street_official"])
@@ -315,11 +317,13 @@ SIDAN_OUTBOX_MAX_ATTEMPTS = env.int("SIDAN_OUTBOX_MAX_ATTEMPTS", default=6)
 SIDAN_OUTBOX_BACKOFF_SECONDS = env.int("SIDAN_OUTBOX_BACKOFF_SECONDS", default=30)
 SIDAN_OUTBOX_BACKOFF_MAX_SECONDS = env.int("SIDAN_OUTBOX_BACKOFF_MAX_SECONDS", default=3600)
 SIDAN_OUTBOX_GRACE_SECONDS = env.int("SIDAN_OUTBOX_GRACE_SECONDS", default=30)
+# The concrete outbox model (core.models.AbstractOutboxMessage plus what messages are about).
+SIDAN_OUTBOX_MODEL = "orders.OutboxMessage"
 # Sender class per channel; "console" logs, "email" uses EMAIL_BACKEND, "sms" a gateway.
 SIDAN_SENDERS = {
-    "console": env.str("SIDAN_SENDER_CONSOLE", default="orders.senders.ConsoleSender"),
-    "email": env.str("SIDAN_SENDER_EMAIL", default="orders.senders.EmailSender"),
-    "sms": env.str("SIDAN_SENDER_SMS", default="orders.senders.ConsoleSender"),
+    "console": env.str("SIDAN_SENDER_CONSOLE", default="core.senders.ConsoleSender"),
+    "email": env.str("SIDAN_SENDER_EMAIL", default="core.senders.EmailSender"),
+    "sms": env.str("SIDAN_SENDER_SMS", default="core.senders.ConsoleSender"),
 }
 SIDAN_SMS_GATEWAY_URL = env.str("SIDAN_SMS_GATEWAY_URL", default="")
 SIDAN_SMS_GATEWAY_KEY = env.str("SIDAN_SMS_GATEWAY_KEY", default="")

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from grids.models import Area, AreaLevel
+from orders import services
 from orders.forms.common import MultipleImageField, OrderPlaceForm
 from orders.lifecycle import Action, Status, Tier
 from orders.models import STAFF_CHANNELS, CancelReason, Category, Channel, Order, Rating
@@ -201,19 +202,26 @@ class CancelForm(ActionForm):
         data = super().clean()
         data["duplicate_of"] = None
         reference = (data.get("original") or "").strip()
-        if data.get("reason") == CancelReason.DUPLICATE:
-            if not reference:
-                self.add_error("original", _("请填写与之重复的原工单编号。"))
-            else:
-                original = self.originals.filter(reference=reference).first()
-                if original is None:
-                    self.add_error(
-                        "original", _("找不到编号为 %(ref)s 的工单。") % {"ref": reference}
-                    )
-                data["duplicate_of"] = original
-        elif data.get("reason") == CancelReason.INVALID and not (data.get("note") or "").strip():
-            self.add_error("note", _("撤销无效工单须填写说明。"))
+        reason = data.get("reason")
+        if reason == CancelReason.DUPLICATE and reference:
+            data["duplicate_of"] = self.originals.filter(reference=reference).first()
+            if data["duplicate_of"] is None:
+                self.add_error("original", _("找不到编号为 %(ref)s 的工单。") % {"ref": reference})
+                return data
+        if reason:
+            # The service's own rules, shown next to the field they concern.
+            refusal = services.staff_cancel_refusal(
+                reason=reason,
+                note=(data.get("note") or "").strip(),
+                duplicate_of=data["duplicate_of"],
+            )
+            if refusal is not None:
+                self.add_error(CANCEL_REFUSAL_FIELD.get(refusal.code), refusal.message)
         return data
+
+
+# Which field a refused staff cancellation points at (``services.staff_cancel_refusal``).
+CANCEL_REFUSAL_FIELD = {"missing_original": "original", "missing_note": "note"}
 
 
 class NoteForm(ActionForm):

@@ -16,7 +16,7 @@ from grids.models import Area, AreaLevel
 from orders import wall_scrub
 from orders.lifecycle import OPEN_STATUSES, Status
 from orders.models import Order, OrderPhoto, Rating
-from orders.selectors import order_for_token
+from orders.selectors.scope import order_for_token
 
 AREA_CODE_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,39}$")
 TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{16,64}$")

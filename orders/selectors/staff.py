@@ -17,11 +17,12 @@ from django.utils.translation import gettext_lazy as _
 
 from grids import access
 from grids.models import Area, AreaLevel, PostRole, paths_q
+from orders import authority
 from orders.lifecycle import OPEN_STATUSES, Action, QueueReason, Status, allowed_actions
 from orders.models import Order, OrderEvent, OrderPhoto, PhotoKind
 
 # Imported after the package defined it: ``orders.selectors`` re-exports this module at its end.
-from orders.selectors import orders_for_user, with_version
+from orders.selectors.scope import orders_for_user, with_version
 
 BOARD_PAGE_SIZE = 25
 
@@ -205,16 +206,16 @@ def order_actions_for_user(*, user: AbstractBaseUser, order: Order) -> list[str]
         action
         for action in STAFF_ACTIONS
         if action in now_allowed
-        and access.order_may(user, "callback" if action == Action.RATE else action, order)
+        and authority.order_may(user, "callback" if action == Action.RATE else action, order)
     ]
-    if access.order_may(user, "note", order) or access.is_order_handler(user, order):
+    if authority.may_note(user, order):
         actions.append(Action.NOTE)
     return actions
 
 
 def board_community_for_order(*, user: AbstractBaseUser, order: Order) -> Area | None:
     """The order's community when the user dispatches there (their board shows it)."""
-    if not access.is_order_dispatcher(user, order) or order.area.level < AreaLevel.COMMUNITY:
+    if not authority.is_order_dispatcher(user, order) or order.area.level < AreaLevel.COMMUNITY:
         return None
     code = order.area.ancestor_codes[AreaLevel.COMMUNITY - 1]
     return Area.objects.filter(code=code).first()

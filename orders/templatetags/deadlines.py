@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from django import template
 from django.utils.translation import gettext as _
 
-from orders import clock
+from core import clock
 
 register = template.Library()
 

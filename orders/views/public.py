@@ -16,7 +16,8 @@ from django.urls import path
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from config.security import client_ip
+from core.clientip import client_ip
+from core.phones import mask_phone
 from grids.models import Area
 from orders import qr, services, verification
 from orders.errors import OrderError
@@ -40,7 +41,8 @@ def _not_found(request: HttpRequest, *, what: str) -> HttpResponse:
 
 
 def _private(response: HttpResponse) -> HttpResponse:
-    """Pages behind a tracking token: never cached by proxies, never leak the token to other sites as a referrer."""
+    """Pages behind a tracking token: never cached by proxies, never leak the token to other
+    sites as a referrer."""
     response["Cache-Control"] = "private, no-store"
     response["Referrer-Policy"] = "same-origin"
     response["X-Robots-Tag"] = "noindex"
@@ -64,9 +66,7 @@ def _send_code(request: HttpRequest) -> tuple[str, str]:
         )
     except OrderError as error:
         return "error", error.message
-    return "success", _("验证码已发送到 %(phone)s，10 分钟内有效。") % {
-        "phone": verification.mask_phone(phone)
-    }
+    return "success", _("验证码已发送到 %(phone)s，10 分钟内有效。") % {"phone": mask_phone(phone)}
 
 
 def _place(request: HttpRequest, form: ResidentOrderForm, channel: str):
@@ -274,7 +274,7 @@ def mine(request: HttpRequest) -> HttpResponse:
         "form": form,
         "otp_status": otp_status,
         "phone": phone,
-        "masked": verification.mask_phone(phone) if phone else "",
+        "masked": mask_phone(phone) if phone else "",
         "orders": sel.orders_for_phone(phone=phone),
     }
     return _private(

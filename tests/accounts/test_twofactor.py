@@ -119,7 +119,7 @@ def test_the_demo_enrols_its_street_official_and_admin_and_prints_how(settings) 
 
     from django.core.management import call_command
 
-    from grids.demo import build_demo
+    from demo.street import build_demo
     from tests.grids.test_demo import SMALL
 
     build_demo(**SMALL)

@@ -24,7 +24,8 @@ STRING = re.compile(
 
 
 def po_entries(path: Path) -> list[dict[str, str]]:
-    """The active (not obsolete) entries of a .po file: {'msgid': ..., 'msgstr[0]': ..., 'flags': ...}."""
+    """The active (not obsolete) entries of a .po file:
+    {'msgid': ..., 'msgstr[0]': ..., 'flags': ...}."""
     entries: list[dict[str, str]] = []
     for block in path.read_text(encoding="utf-8").split("\n\n"):
         entry: dict[str, str] = {"flags": ""}
@@ -96,7 +97,8 @@ def test_po_has_no_untranslated_or_fuzzy_entries():
 
 
 def test_compiled_catalogue_matches_the_po():
-    """msgfmt leaves out untranslated and fuzzy entries, so equal msgid sets mean all are compiled."""
+    """msgfmt leaves out untranslated and fuzzy entries, so equal msgid sets mean all are
+    compiled."""
     with MO.open("rb") as fh:
         mo = gettext.GNUTranslations(fh)
     catalog = mo._catalog  # {msgid: msgstr} and {(msgid, n): msgstr} for plural forms

@@ -35,8 +35,8 @@ print(json.dumps({
     "broker": s.CELERY_BROKER_URL, "cache": s.CACHES["default"]["BACKEND"],
     "debug": s.DEBUG, "production": s.PRODUCTION, "allowed_hosts": s.ALLOWED_HOSTS,
     "init_command": db.get("OPTIONS", {}).get("init_command", ""),
-    "broker_folders": [v for k, v in s.CELERY_BROKER_TRANSPORT_OPTIONS.items() if k.endswith("_folder")
-                       or k.startswith("data_folder")],
+    "broker_folders": [v for k, v in s.CELERY_BROKER_TRANSPORT_OPTIONS.items()
+                       if k.endswith("_folder") or k.startswith("data_folder")],
 }))
 """
 

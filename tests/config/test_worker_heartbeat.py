@@ -10,7 +10,7 @@ from django.core.cache import cache
 
 from config.celery import app as celery_app
 from config.health import HEARTBEAT_KEY, check_worker
-from grids.tasks import _heartbeat_on_start, worker_heartbeat
+from core.health import heartbeat_on_worker_ready, worker_heartbeat
 
 
 @pytest.fixture(autouse=True)
@@ -35,7 +35,7 @@ def test_worker_ready_signal_writes_a_heartbeat() -> None:
     class Consumer:
         hostname = "celery@booting"
 
-    _heartbeat_on_start(sender=Consumer())
+    heartbeat_on_worker_ready(sender=Consumer())
 
     assert cache.get(HEARTBEAT_KEY)["hostname"] == "celery@booting"
     assert check_worker() == (True, "celery@booting 0s ago")

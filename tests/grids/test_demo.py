@@ -4,9 +4,8 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
-from grids.demo import DEMO_LOGINS, LUOXING_SCALE, build_demo, demo_tree
-from grids.models import Area, AreaLevel, Post, PostRole
-from parties.models import MemberUnit
+from demo.street import DEMO_LOGINS, LUOXING_SCALE, build_demo, demo_tree
+from grids.models import Area, AreaLevel, MemberUnit, Post, PostRole
 
 pytestmark = pytest.mark.django_db
 User = get_user_model()

@@ -2,8 +2,8 @@
 
 import pytest
 
+from demo.street import demo_tree
 from grids import selectors, services
-from grids.demo import demo_tree
 from grids.models import Area
 from tests.factories import area_chain
 

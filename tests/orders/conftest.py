@@ -8,12 +8,11 @@ from dataclasses import dataclass
 import pytest
 from django.contrib.auth.models import User
 
-from grids.models import Area, AreaLevel, Post, PostRole
+from grids.models import Area, AreaLevel, MemberUnit, Post, PostRole
 from grids.services import area_create
 from orders import services
 from orders.catalogue import ensure_catalogue
 from orders.models import Category, Channel, Nature, Order, Urgency
-from parties.models import MemberUnit
 
 
 @dataclass

@@ -11,7 +11,7 @@ from __future__ import annotations
 import pytest
 from django.test import Client, RequestFactory
 
-from config.security import client_ip
+from core.clientip import client_ip
 from orders import verification as v
 from orders.models import OutboxMessage
 from tests.orders.public_helpers import PHONE, last_code

@@ -45,7 +45,8 @@ def test_holidays_and_make_up_days_from_the_calendar():
 @pytest.mark.django_db
 def test_a_limit_across_the_spring_festival_with_the_seeded_2026_calendar():
     cal = load_calendar(start=date(2026, 1, 1))
-    # Fri 13 Feb + 7 working days: Sat 14 (make-up), [15–23 off], 24, 25, 26, 27, Sat 28 (make-up), Mon 2 Mar.
+    # Fri 13 Feb + 7 working days: Sat 14 (make-up), [15–23 off], 24, 25, 26, 27,
+    # Sat 28 (make-up), Mon 2 Mar.
     assert calendar.add_working_days(at(2026, 2, 13), 7, cal) == at(2026, 3, 2)
     assert not cal.is_working_day(date(2026, 1, 1)) and cal.is_working_day(date(2026, 1, 4))
     assert not cal.is_working_day(date(2026, 5, 5)) and cal.is_working_day(date(2026, 5, 9))

@@ -6,7 +6,8 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from orders import clock, deadlines, services
+from core import clock
+from orders import deadlines, services
 from orders.calendar import SHANGHAI
 from orders.lifecycle import Action, Tier
 from orders.models import Category, DeadlinePolicy, Urgency

@@ -8,10 +8,12 @@ from datetime import timedelta
 from django.template.loader import render_to_string
 from django.urls import reverse
 
-from orders import clock, services
+from core import clock
+from core.phones import mask_phone
+from orders import services
 from orders.lifecycle import Action, Status
 from orders.models import CallbackTask, OutboxMessage, Rating, SupervisionItem
-from orders.selectors.deadlines import community_rates, mask_phone, three_rates
+from orders.selectors.rates import community_rates, three_rates
 from tests.orders.test_sweep_rules import T0, dispatched, resolved, sweep_at
 
 

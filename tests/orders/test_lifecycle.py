@@ -255,7 +255,7 @@ def test_escalate_picks_the_next_tier_handler(world):
 
 
 def test_escalation_without_an_obvious_handler_waits_in_the_queue(world):
-    from parties.models import MemberUnit
+    from grids.models import MemberUnit
 
     MemberUnit.objects.create(name="供电所", community=world.community)
     order = drive_to(world, Status.AWAITING_SIGN)

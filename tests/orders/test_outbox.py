@@ -11,10 +11,10 @@ from http.server import BaseHTTPRequestHandler, HTTPServer
 import pytest
 from django.core import mail
 
-from orders import outbox
+from core import outbox
+from core.senders import FakeSmsSender, SendError, SmsGatewaySender
 from orders.calendar import SHANGHAI
 from orders.models import OutboxMessage, OutboxStatus
-from orders.senders import FakeSmsSender, SendError, SmsGatewaySender
 from orders.sweep import run_sweep
 
 NOW = datetime(2026, 3, 9, 10, 0, tzinfo=SHANGHAI)
@@ -23,7 +23,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def fake_sms(settings):
-    settings.SIDAN_SENDERS = {**settings.SIDAN_SENDERS, "sms": "orders.senders.FakeSmsSender"}
+    settings.SIDAN_SENDERS = {**settings.SIDAN_SENDERS, "sms": "core.senders.FakeSmsSender"}
     settings.SIDAN_OUTBOX_BACKOFF_SECONDS = 30
     settings.SIDAN_OUTBOX_MAX_ATTEMPTS = 3
     FakeSmsSender.reset()
@@ -162,12 +162,12 @@ def test_a_broker_outage_loses_no_message(
     world, fake_sms, settings, django_capture_on_commit_callbacks, monkeypatch
 ):
     """Redis down or flushed: the write still commits, and the sweep sends the message later."""
-    from orders import clock, notify
+    from core import clock, outbox
 
     def broker_down(message_id):
         raise ConnectionError("redis unreachable")
 
-    monkeypatch.setattr(notify, "_enqueue", broker_down)
+    monkeypatch.setattr(outbox, "enqueue", broker_down)
     with clock.travel_to(NOW), django_capture_on_commit_callbacks(execute=True):
         order = world.place()  # queues the "order placed" SMS; its delivery task is lost
     message = OutboxMessage.objects.get(order=order, template="order_placed")

@@ -62,7 +62,7 @@ def test_walls_never_show_names_phones_or_microgrids(client, world):
 
 
 def test_counts_on_top(client, world):
-    a, b, c = world.place(), world.place(), world.place()
+    a, b, _c = world.place(), world.place(), world.place()
     _answer(world, a, Rating.SATISFIED)
     _answer(world, b, Rating.DISSATISFIED)
     html = client.get(f"/wall/{world.community.code}/").content.decode()

@@ -9,10 +9,11 @@ from datetime import timedelta
 import pytest
 from django.db import close_old_connections, connection
 
-from orders import clock, outbox, services
+from core import clock, outbox
+from core.senders import FakeSmsSender
+from orders import services
 from orders.lifecycle import Action, Status, Tier
 from orders.models import Order, OrderEvent, OutboxMessage, OutboxStatus
-from orders.senders import FakeSmsSender
 from orders.sweep import run_sweep
 from tests.orders.conftest import build_world
 from tests.orders.test_sweep_rules import T0
@@ -121,7 +122,7 @@ def test_concurrent_resolution_overdue_supervises_once():
 
 
 def test_a_delivery_task_run_twice_at_once_sends_once(settings):
-    settings.SIDAN_SENDERS = {**settings.SIDAN_SENDERS, "sms": "orders.senders.FakeSmsSender"}
+    settings.SIDAN_SENDERS = {**settings.SIDAN_SENDERS, "sms": "core.senders.FakeSmsSender"}
     FakeSmsSender.reset()
     message = OutboxMessage.objects.create(
         recipient="13800138000", channel="sms", template="t", body="hello"

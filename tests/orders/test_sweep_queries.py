@@ -14,10 +14,12 @@ import pytest
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
+from core import clock
 from grids.models import Post, PostRole
-from orders import clock, deadline_services, services
+from orders import services
 from orders.lifecycle import Action, Status, Tier
 from orders.models import Order, OrderEvent, OutboxMessage
+from orders.services.sweep_steps import sign_overdue_locked
 from orders.sweep import run_sweep
 from tests.factories import UserFactory
 from tests.orders.test_sweep_rules import dispatched, resolved
@@ -150,7 +152,7 @@ def test_the_locked_steps_refuse_an_order_not_locked_in_this_transaction(world):
     moment = order.sign_due_at + timedelta(seconds=1)
     # Then neither the sweep step nor the lifecycle move accepts it
     with transaction.atomic(), pytest.raises(RuntimeError, match="not locked"):
-        deadline_services.sign_overdue_locked(order=plain, now=moment)
+        sign_overdue_locked(order=plain, now=moment)
     with transaction.atomic(), pytest.raises(RuntimeError, match="not locked"):
         services.order_escalate_locked(order=plain, reason="x")
     assert not OrderEvent.objects.filter(order=order, action=Action.ESCALATE).exists()
@@ -161,7 +163,7 @@ def test_an_order_locked_in_an_earlier_transaction_is_refused(world):
     order = dispatched(world)
     # Given an instance whose lock ended with its transaction
     with transaction.atomic():
-        locked = services._lock(order.pk)
+        locked = services.lock_order(order.pk)
     # Then a move on it must lock the row again
     with transaction.atomic(), pytest.raises(RuntimeError, match="not locked"):
         services.order_escalate_locked(order=locked, reason="x")

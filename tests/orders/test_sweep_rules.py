@@ -7,9 +7,9 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from orders import clock, services
+from core import clock
+from orders import services
 from orders.calendar import SHANGHAI
-from orders.deadline_services import callback_record
 from orders.lifecycle import Action, QueueReason, Status, Tier
 from orders.models import (
     CallbackStatus,
@@ -21,6 +21,7 @@ from orders.models import (
     SupervisionItem,
     SupervisionKind,
 )
+from orders.services import callback_record
 from orders.sweep import run_sweep
 
 T0 = datetime(2026, 3, 9, 10, 0, tzinfo=SHANGHAI)  # a Monday, no holidays near

@@ -3,8 +3,8 @@ import time
 from django.core.management.base import BaseCommand
 
 from accounts.demo import enrol_demo_devices, refuse_in_production
-from grids.demo import build_demo
-from orders.demo import build_demo_orders
+from demo.orders import build_demo_orders
+from demo.street import build_demo
 
 
 class Command(BaseCommand):

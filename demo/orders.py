@@ -3,7 +3,7 @@
 
 ``build_demo_orders`` is deterministic for a seed and idempotent: it does nothing when demo
 orders (recognised by their reserved phone range) already exist. It expects the area tree
-and staff of ``grids.demo.build_demo`` but finds people through the posts and
+and staff of ``demo.street.build_demo`` but finds people through the posts and
 ``services.handler_candidates``, so it works on any tree (the tests use a small one).
 
 Backdating: the services read ``orders.clock``; while building it follows a simulated time
@@ -20,12 +20,12 @@ from datetime import datetime, timedelta
 from django.db import transaction
 from django.utils import timezone
 
-from grids.models import Area, AreaLevel, Post, PostRole
-from orders import clock, notify, services
+from core import clock
+from grids.models import Area, AreaLevel, MemberUnit, Post, PostRole
+from orders import notify, services
 from orders.errors import OrderError
 from orders.lifecycle import Tier
 from orders.models import CancelReason, Category, Channel, Nature, Order, Rating, Urgency
-from parties.models import MemberUnit
 
 # Demo residents' phones: 199 0000 xxxx, a range no real resident is given here.
 DEMO_PHONE_PREFIX = "1990000"

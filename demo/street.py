@@ -16,8 +16,7 @@ from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
 from grids import services
-from grids.models import Area, AreaLevel, Post, PostRole
-from parties.models import MemberUnit
+from grids.models import Area, AreaLevel, MemberUnit, Post, PostRole
 
 STREET_CODE = "LX"
 STREET_NAME = "罗星街道"
@@ -82,7 +81,10 @@ UNIT_TEMPLATES = [
     ("区市场监管局", "食品安全、价格投诉"),
     ("区民政局", "养老服务、困难救助"),
 ]
-SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史黎"
+SURNAMES = (
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余"
+    "杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史黎"
+)
 GIVEN_NAMES = [
     "伟",
     "芳",

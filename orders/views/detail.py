@@ -1,4 +1,4 @@
-"""Staff pages: the dispatch board, the order detail and its actions, the inbox, intake.
+"""Staff: the order detail, its actions and its photos.
 
 One view per page, one template per page with ``{% partialdef %}`` blocks; an HTMX
 request gets the partial, a plain request the page (POST → redirect → GET). Orders are
@@ -8,67 +8,26 @@ call to ``orders.services``.
 
 from __future__ import annotations
 
-from urllib.parse import urlencode
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_POST
 
-from grids import access
 from orders import selectors, services
 from orders.errors import OrderError
 from orders.forms.staff import (
     ACTION_FORMS,
-    PICKER_FIELDS,
     ActionForm,
-    BoardFilterForm,
     DispatchForm,
-    StaffIntakeForm,
-    picked_codes,
 )
 from orders.lifecycle import Action, Status, Tier
 from orders.models import Order
 from orders.timeline import staff_text
-
-# --- the board ---------------------------------------------------------------------
-
-
-def _counts_context(*, community) -> dict:
-    counts = selectors.board_counts(community=community)
-    return {"community": community, "counts": counts, "tabs": selectors.board_tabs(counts=counts)}
-
-
-@login_required
-@require_GET
-def board(request: HttpRequest) -> HttpResponse:
-    communities = selectors.board_communities(user=request.user)
-    if not communities:
-        raise Http404
-    by_code = {c.code: c for c in communities}
-    community = by_code.get(request.GET.get("community", ""), communities[0])
-    grids = list(selectors.community_grids(community=community))
-    form = BoardFilterForm(request.GET, grids=grids)
-    filters = form.filters()
-    page = Paginator(
-        selectors.board_orders(community=community, filters=filters), selectors.BOARD_PAGE_SIZE
-    ).get_page(request.GET.get("page"))
-    context = {
-        "communities": communities,
-        "form": form,
-        "queue": filters.queue,
-        "page": page,
-        **_counts_context(community=community),
-    }
-    template = "orders/staff/board.html#rows" if request.htmx else "orders/staff/board.html"
-    return render(request, template, context)
-
-
-# --- the detail and its actions --------------------------------------------------------
+from orders.views.board import counts_context
+from orders.views.inbox import render_inbox
 
 
 def _dispatch_tier(request: HttpRequest, order: Order) -> int:
@@ -126,7 +85,7 @@ def _detail_context(
         "Status": Status,
     }
     if community is not None:
-        context |= _counts_context(community=community)
+        context |= counts_context(community=community)
     return context
 
 
@@ -221,7 +180,7 @@ def order_action(request: HttpRequest, order_id: int, action: str) -> HttpRespon
     # HTMX: 200 with the message (or the form errors) in the swapped fragment; the
     # fragment shows the order as it is now, so a stale click explains itself.
     if return_to == "inbox":
-        return _render_inbox(request, error=error)
+        return render_inbox(request, error=error)
     bound = None if error else form
     return render(
         request,
@@ -238,7 +197,7 @@ def _after_action_url(return_to: str, order: Order) -> str:
 
 def _render_after_action(request: HttpRequest, order_id: int, return_to: str) -> HttpResponse:
     if return_to == "inbox":
-        return _render_inbox(request)
+        return render_inbox(request)
     # The detail may now be out of the user's sight (returned by a handler): show the inbox.
     if not selectors.orders_for_user(user=request.user).filter(pk=order_id).exists():
         response = HttpResponse(status=204)
@@ -256,83 +215,7 @@ def order_photo(request: HttpRequest, order_id: int, photo_id: int) -> FileRespo
     return response
 
 
-# --- the inbox --------------------------------------------------------------------------
-
-
-def _render_inbox(request: HttpRequest, *, error: str = "") -> HttpResponse:
-    context = {"sections": selectors.inbox_for_user(user=request.user), "error": error}
-    template = "orders/staff/inbox.html#sections" if request.htmx else "orders/staff/inbox.html"
-    return render(request, template, context)
-
-
-@login_required
-@require_GET
-def inbox(request: HttpRequest) -> HttpResponse:
-    if not access.has_role(request.user, *selectors.INBOX_ROLES):
-        raise Http404
-    return _render_inbox(request)
-
-
-# --- intake -----------------------------------------------------------------------------
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def intake(request: HttpRequest) -> HttpResponse:
-    if not access.has_role(request.user, *access.INTAKE_ROLES):
-        raise Http404
-    areas = selectors.intake_areas(user=request.user)
-    data = request.POST if request.method == "POST" else request.GET
-    picker = selectors.intake_picker(user=request.user, chosen=picked_codes(data))
-    if request.htmx and request.method == "GET":
-        return render(request, "orders/staff/intake.html#picker", {"picker": picker})
-    if request.method == "POST" and "refresh" in request.POST:
-        # The no-JavaScript refresh of the location picker: the same form, not yet checked.
-        form = StaffIntakeForm(initial=request.POST.dict(), areas=areas)
-    elif request.method == "POST":
-        form = StaffIntakeForm(request.POST, request.FILES, areas=areas)
-        if form.is_valid():
-            order = _place(request, form)
-            if order is not None:
-                messages.success(
-                    request, _("已受理，工单编号 %(ref)s。") % {"ref": order.reference}
-                )
-                if "save_and_new" in request.POST:
-                    keep = {"channel": form.cleaned_data["channel"]}
-                    keep |= {
-                        PICKER_FIELDS[lv]: c for lv, c in picked_codes(request.POST).items() if c
-                    }
-                    return redirect(reverse("orders:staff_intake") + "?" + urlencode(keep))
-                return redirect("orders:staff_order", order_id=order.pk)
-    else:
-        form = StaffIntakeForm(initial=request.GET.dict(), areas=areas)
-    return render(request, "orders/staff/intake.html", {"form": form, "picker": picker})
-
-
-def _place(request: HttpRequest, form: StaffIntakeForm) -> Order | None:
-    data = form.cleaned_data
-    try:
-        return services.order_place(
-            category=data["category"],
-            area=data["area_code"],
-            description=data["description"],
-            resident_phone=data["resident_phone"],
-            resident_name=data["resident_name"],
-            nature=data["nature"],
-            urgency=data["urgency"],
-            channel=data["channel"],
-            photos=data["photos"],
-            placed_by=request.user,
-        )
-    except OrderError as exc:
-        form.add_error(None, exc.message)
-        return None
-
-
 urlpatterns = [
-    path("staff/board/", board, name="staff_board"),
-    path("staff/inbox/", inbox, name="staff_inbox"),
-    path("staff/intake/", intake, name="staff_intake"),
     path("staff/orders/<int:order_id>/", order_detail, name="staff_order"),
     path("staff/orders/<int:order_id>/act/<slug:action>/", order_action, name="staff_order_action"),
     path(

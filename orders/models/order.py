@@ -1,5 +1,4 @@
-"""The order (工单), its events, photos, the category catalogue, verification codes and the
-notification outbox. Status changes happen only in ``orders.services``."""
+"""The order (工单), its category, events, photos and reference counter."""
 
 from __future__ import annotations
 
@@ -7,10 +6,9 @@ from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from orders.lifecycle import Action, QueueReason, Status, Tier
+from orders.lifecycle import BEING_HANDLED, Action, QueueReason, Status, Tier
 
 phone_validator = RegexValidator(r"^1[3-9]\d{9}$", _("请输入 11 位中国大陆手机号码。"))
 
@@ -117,7 +115,7 @@ class Order(models.Model):
         related_name="handled_orders",
     )
     handler_unit = models.ForeignKey(
-        "parties.MemberUnit",
+        "grids.MemberUnit",
         verbose_name=_("承办单位"),
         null=True,
         blank=True,
@@ -178,14 +176,7 @@ class Order(models.Model):
             models.Index(
                 fields=["resolve_due_at"],
                 name="order_resolve_due_open",
-                condition=Q(overdue_at__isnull=True)
-                & Q(
-                    status__in=[
-                        Status.AWAITING_SIGN,
-                        Status.IN_PROGRESS,
-                        Status.EXTENSION_REQUESTED,
-                    ]
-                ),
+                condition=Q(overdue_at__isnull=True) & Q(status__in=list(BEING_HANDLED)),
             ),
         ]
         constraints = [
@@ -194,13 +185,7 @@ class Order(models.Model):
                 name="order_one_kind_of_handler",
             ),
             models.CheckConstraint(
-                condition=~Q(
-                    status__in=[
-                        Status.AWAITING_SIGN,
-                        Status.IN_PROGRESS,
-                        Status.EXTENSION_REQUESTED,
-                    ]
-                )
+                condition=~Q(status__in=list(BEING_HANDLED))
                 | (
                     Q(tier__isnull=False)
                     & (Q(handler_user__isnull=False) | Q(handler_unit__isnull=False))
@@ -219,6 +204,11 @@ class Order(models.Model):
 
     def __str__(self) -> str:
         return self.reference
+
+    @property
+    def is_being_handled(self) -> bool:
+        """Dispatched to a handler and not yet resolved (``lifecycle.BEING_HANDLED``)."""
+        return self.status in BEING_HANDLED
 
     @property
     def handler_label(self) -> str:
@@ -247,7 +237,7 @@ class OrderEvent(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     handler_unit = models.ForeignKey(
-        "parties.MemberUnit", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        "grids.MemberUnit", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     note = models.TextField(_("说明"), blank=True)
     data = models.JSONField(default=dict, blank=True)
@@ -287,216 +277,4 @@ class OrderSequence(models.Model):
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["prefix", "day"], name="ordersequence_unique_day")
-        ]
-
-
-class PhoneVerification(models.Model):
-    """A one-time code sent to a resident's phone; expires and is attempt-limited."""
-
-    phone = models.CharField(max_length=11, db_index=True)
-    code_hash = models.CharField(max_length=128)
-    created_at = models.DateTimeField()
-    expires_at = models.DateTimeField()
-    attempts = models.PositiveSmallIntegerField(default=0)
-    verified_at = models.DateTimeField(null=True, blank=True)
-
-
-class OutboxStatus(models.TextChoices):
-    PENDING = "pending", _("待发送")
-    SENT = "sent", _("已发送")
-    FAILED = "failed", _("发送失败")
-
-
-class OutboxMessage(models.Model):
-    """Every message Sidan sends, recorded before it is sent; sent at most once."""
-
-    recipient = models.CharField(_("收件人"), max_length=200)
-    channel = models.CharField(_("渠道"), max_length=16)  # console | email | sms
-    template = models.CharField(_("模板"), max_length=60)
-    payload = models.JSONField(default=dict, blank=True)
-    body = models.TextField(_("内容"))
-    order = models.ForeignKey(
-        Order, null=True, blank=True, on_delete=models.SET_NULL, related_name="messages"
-    )
-    # Area path the message concerns, so staff see only their scope's outbox.
-    area_path = models.CharField(max_length=255, blank=True, db_index=True)
-    dedupe_key = models.CharField(max_length=200, unique=True, null=True, blank=True)
-    status = models.CharField(
-        _("状态"), max_length=12, choices=OutboxStatus.choices, default=OutboxStatus.PENDING
-    )
-    attempts = models.PositiveSmallIntegerField(_("尝试次数"), default=0)
-    last_error = models.TextField(_("最近错误"), blank=True)
-    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True, db_index=True)
-    sent_at = models.DateTimeField(_("发送时间"), null=True, blank=True)
-    # When a pending message may next be tried (exponential backoff after a failure).
-    next_attempt_at = models.DateTimeField(_("下次尝试"), default=timezone.now)
-
-    class Meta:
-        verbose_name = _("消息")
-        verbose_name_plural = _("消息发件箱")
-        ordering = ["-created_at", "-id"]
-        indexes = [
-            models.Index(
-                fields=["next_attempt_at"],
-                name="outbox_pending_next",
-                condition=Q(status="pending"),
-            ),
-        ]
-
-
-# --- time limits ------------------------------------------------------------------
-
-
-class DeadlineUnit(models.TextChoices):
-    HOURS = "hours", _("小时（全天候）")
-    WORKING_HOURS = "working_hours", _("工作小时")
-    WORKING_DAYS = "working_days", _("工作日")
-
-
-class SignOverdueAction(models.TextChoices):
-    ESCALATE = "escalate", _("自动升级")
-    RETURN_TO_DISPATCHER = "return_to_dispatcher", _("退回派单员")
-
-
-class DeadlinePolicy(models.Model):
-    """Sign-for and resolution limits for one category at one urgency."""
-
-    category = models.ForeignKey(
-        Category, verbose_name=_("类别"), on_delete=models.CASCADE, related_name="policies"
-    )
-    urgency = models.CharField(_("紧急程度"), max_length=16, choices=Urgency.choices)
-    sign_limit = models.PositiveIntegerField(_("签收时限"))
-    sign_unit = models.CharField(_("签收时限单位"), max_length=16, choices=DeadlineUnit.choices)
-    resolve_limit = models.PositiveIntegerField(_("办结时限"))
-    resolve_unit = models.CharField(_("办结时限单位"), max_length=16, choices=DeadlineUnit.choices)
-    on_sign_overdue = models.CharField(
-        _("签收超时处理"),
-        max_length=24,
-        choices=SignOverdueAction.choices,
-        default=SignOverdueAction.ESCALATE,
-    )
-    chase_share = models.DecimalField(
-        _("催办时点（办结时限占比）"),
-        max_digits=3,
-        decimal_places=2,
-        default=0.75,
-        help_text=_("到达办结时限的这一比例时提醒承办方一次，如 0.75。"),
-    )
-
-    class Meta:
-        verbose_name = _("时限规则")
-        verbose_name_plural = _("时限规则")
-        ordering = ["category__sort_order", "category__code", "urgency"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["category", "urgency"], name="deadlinepolicy_one_per_urgency"
-            ),
-            models.CheckConstraint(
-                condition=Q(chase_share__gt=0) & Q(chase_share__lt=1),
-                name="deadlinepolicy_chase_share_range",
-            ),
-            models.CheckConstraint(
-                condition=Q(sign_limit__gt=0) & Q(resolve_limit__gt=0),
-                name="deadlinepolicy_positive",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.category} · {self.get_urgency_display()}"
-
-
-class CalendarDayKind(models.TextChoices):
-    HOLIDAY = "holiday", _("法定节假日（放假）")
-    WORKDAY = "workday", _("调休上班")
-
-
-class CalendarDay(models.Model):
-    """A day that breaks the Monday–Friday rule: a public holiday or a make-up working day."""
-
-    date = models.DateField(_("日期"), unique=True)
-    kind = models.CharField(_("类型"), max_length=8, choices=CalendarDayKind.choices)
-    name = models.CharField(_("名称"), max_length=40, blank=True)
-
-    class Meta:
-        verbose_name = _("节假日与调休")
-        verbose_name_plural = _("节假日与调休")
-        ordering = ["date"]
-
-    def __str__(self) -> str:
-        return f"{self.date} {self.get_kind_display()} {self.name}"
-
-
-class SupervisionKind(models.TextChoices):
-    OVERDUE = "overdue", _("超期未办结")
-    SIGN_OVERDUE = "sign_overdue", _("最高层级超时未签收")
-    REPEAT_DISSATISFIED = "repeat_dissatisfied", _("重复不满意")
-
-
-class SupervisionItem(models.Model):
-    """A matter the street supervises (督办): at most one open item per order and kind."""
-
-    order = models.ForeignKey(
-        Order, verbose_name=_("工单"), on_delete=models.CASCADE, related_name="supervision_items"
-    )
-    kind = models.CharField(_("类型"), max_length=24, choices=SupervisionKind.choices)
-    raised_at = models.DateTimeField(_("发起时间"), db_index=True)
-    resolved_at = models.DateTimeField(_("解除时间"), null=True, blank=True)
-    resolved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    notes = models.TextField(_("督办意见"), blank=True)
-
-    class Meta:
-        verbose_name = _("督办事项")
-        verbose_name_plural = _("督办事项")
-        ordering = ["-raised_at", "-id"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["order", "kind"],
-                condition=Q(resolved_at__isnull=True),
-                name="supervision_one_open_per_kind",
-            ),
-        ]
-
-
-class CallbackStatus(models.TextChoices):
-    PENDING = "pending", _("待回访")
-    DONE = "done", _("已回访")
-    EXPIRED = "expired", _("评价期已过")
-
-
-class CallbackTask(models.Model):
-    """A phone call back (电话回访) to a resident who has not rated the result."""
-
-    order = models.ForeignKey(
-        Order, verbose_name=_("工单"), on_delete=models.CASCADE, related_name="callbacks"
-    )
-    due_at = models.DateTimeField(_("应回访时间"), db_index=True)
-    status = models.CharField(
-        _("状态"), max_length=8, choices=CallbackStatus.choices, default=CallbackStatus.PENDING
-    )
-    reached = models.BooleanField(_("是否联系上"), null=True, blank=True)
-    resolved = models.BooleanField(_("问题是否解决"), null=True, blank=True)
-    rating = models.CharField(_("评价"), max_length=16, choices=Rating.choices, blank=True)
-    note = models.TextField(_("回访记录"), blank=True, max_length=1000)
-    done_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("回访人"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    done_at = models.DateTimeField(_("回访时间"), null=True, blank=True)
-
-    class Meta:
-        verbose_name = _("回访任务")
-        verbose_name_plural = _("回访任务")
-        ordering = ["due_at", "id"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["order"],
-                condition=Q(status="pending"),
-                name="callback_one_pending_per_order",
-            ),
         ]

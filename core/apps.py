@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class CoreConfig(AppConfig):
+    name = "core"
+    # Never shown: core registers no admin models (its outbox model is abstract).
+    verbose_name = "core"

@@ -1,0 +1,81 @@
+"""Who may do what to an order: the one place order-action authority is decided.
+
+The order services check it before every move (``check_move``); selectors use
+``order_may`` to decide which actions a page offers. Scope is by the order's area path
+(``grids.access``), or by being its handler (the user, or a liaison of its member unit).
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db.models import Q
+from django.utils.translation import gettext as _
+
+from core.actors import SYSTEM, Actor
+from grids.access import DISPATCH_ROLES, access_for, area_in_scope, scope_q
+from orders.errors import OrderError
+from orders.lifecycle import Action
+
+
+def order_scope_q(user: AbstractBaseUser | AnonymousUser, *, prefix: str = "") -> Q:
+    """Orders the user may see: in their posts' subtrees, or handled by them or their unit."""
+    access = access_for(user)
+    if access.is_superuser:
+        return Q()
+    q = scope_q(user, path_field=f"{prefix}area__path")
+    if getattr(user, "pk", None):
+        q |= Q(**{f"{prefix}handler_user_id": user.pk})
+    unit_ids = access.member_unit_ids()
+    if unit_ids:
+        q |= Q(**{f"{prefix}handler_unit_id__in": unit_ids})
+    return q
+
+
+def is_order_handler(user: AbstractBaseUser | AnonymousUser, order) -> bool:
+    """The current handler: the user the order is dispatched to, or a liaison of its unit."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if order.handler_user_id is not None:
+        return order.handler_user_id == user.pk
+    if order.handler_unit_id is not None:
+        return order.handler_unit_id in access_for(user).member_unit_ids()
+    return False
+
+
+def is_order_dispatcher(user: AbstractBaseUser | AnonymousUser, order) -> bool:
+    """A community dispatcher or street official whose scope covers the order's area."""
+    return area_in_scope(user, order.area, roles=DISPATCH_ROLES)
+
+
+# Actions performed by the current handler vs. by a dispatcher.
+HANDLER_ACTIONS = frozenset({"sign", "return", "request_extension", "resolve"})
+DISPATCHER_ACTIONS = frozenset(
+    {"dispatch", "approve_extension", "refuse_extension", "escalate", "cancel", "callback", "note"}
+)
+
+
+def order_may(user: AbstractBaseUser | AnonymousUser, action: str, order) -> bool:
+    """Whether a staff user may perform ``action`` on ``order`` (status aside)."""
+    if action in HANDLER_ACTIONS:
+        return is_order_handler(user, order)
+    if action in DISPATCHER_ACTIONS:
+        return is_order_dispatcher(user, order)
+    return False
+
+
+def may_note(user: AbstractBaseUser | AnonymousUser, order) -> bool:
+    """Whether a staff user may add a note (or a supervision note) to ``order``."""
+    return order_may(user, "note", order) or is_order_handler(user, order)
+
+
+def check_move(actor: Actor, action: str, order) -> None:
+    """Raise ``OrderError("forbidden")`` unless ``actor`` may perform ``action`` on ``order``
+    (a staff user by ``order_may``, the system always, the resident only where a move
+    service authorises it itself)."""
+    if actor.is_staff and not order_may(actor.user, action, order):
+        raise OrderError(
+            "forbidden",
+            _("你的岗位不能对这张工单执行「%(action)s」。") % {"action": Action(action).label},
+        )
+    if not actor.is_staff and actor.kind != SYSTEM:
+        raise OrderError("forbidden", _("只有工作人员可以执行这个操作。"))

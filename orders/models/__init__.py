@@ -1,0 +1,67 @@
+"""Orders' models, by concern; every name is importable from ``orders.models``.
+Status changes happen only in ``orders.services``."""
+
+from core.models import OutboxStatus
+from orders.lifecycle import Action, QueueReason, Status, Tier
+from orders.models.deadlines import (
+    CalendarDay,
+    CalendarDayKind,
+    DeadlinePolicy,
+    DeadlineUnit,
+    SignOverdueAction,
+)
+from orders.models.order import (
+    STAFF_CHANNELS,
+    CancelReason,
+    Category,
+    Channel,
+    Nature,
+    Order,
+    OrderEvent,
+    OrderPhoto,
+    OrderSequence,
+    PhotoKind,
+    Rating,
+    Urgency,
+    phone_validator,
+)
+from orders.models.outbox import OutboxMessage
+from orders.models.supervision import (
+    CallbackStatus,
+    CallbackTask,
+    SupervisionItem,
+    SupervisionKind,
+)
+from orders.models.verification import PhoneVerification
+
+__all__ = [
+    "STAFF_CHANNELS",
+    "Action",
+    "CalendarDay",
+    "CalendarDayKind",
+    "CallbackStatus",
+    "CallbackTask",
+    "CancelReason",
+    "Category",
+    "Channel",
+    "DeadlinePolicy",
+    "DeadlineUnit",
+    "Nature",
+    "Order",
+    "OrderEvent",
+    "OrderPhoto",
+    "OrderSequence",
+    "OutboxMessage",
+    "OutboxStatus",
+    "PhoneVerification",
+    "PhotoKind",
+    "QueueReason",
+    "Rating",
+    "SignOverdueAction",
+    "Status",
+    "SupervisionItem",
+    "SupervisionKind",
+    "Tier",
+    "Urgency",
+    "phone_validator",
+]

@@ -1,0 +1,89 @@
+"""Time limits: the deadline policy per category and urgency, and the working-day
+calendar's exceptions."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from orders.models.order import Category, Urgency
+
+
+class DeadlineUnit(models.TextChoices):
+    HOURS = "hours", _("小时（全天候）")
+    WORKING_HOURS = "working_hours", _("工作小时")
+    WORKING_DAYS = "working_days", _("工作日")
+
+
+class SignOverdueAction(models.TextChoices):
+    ESCALATE = "escalate", _("自动升级")
+    RETURN_TO_DISPATCHER = "return_to_dispatcher", _("退回派单员")
+
+
+class DeadlinePolicy(models.Model):
+    """Sign-for and resolution limits for one category at one urgency."""
+
+    category = models.ForeignKey(
+        Category, verbose_name=_("类别"), on_delete=models.CASCADE, related_name="policies"
+    )
+    urgency = models.CharField(_("紧急程度"), max_length=16, choices=Urgency.choices)
+    sign_limit = models.PositiveIntegerField(_("签收时限"))
+    sign_unit = models.CharField(_("签收时限单位"), max_length=16, choices=DeadlineUnit.choices)
+    resolve_limit = models.PositiveIntegerField(_("办结时限"))
+    resolve_unit = models.CharField(_("办结时限单位"), max_length=16, choices=DeadlineUnit.choices)
+    on_sign_overdue = models.CharField(
+        _("签收超时处理"),
+        max_length=24,
+        choices=SignOverdueAction.choices,
+        default=SignOverdueAction.ESCALATE,
+    )
+    chase_share = models.DecimalField(
+        _("催办时点（办结时限占比）"),
+        max_digits=3,
+        decimal_places=2,
+        default=0.75,
+        help_text=_("到达办结时限的这一比例时提醒承办方一次，如 0.75。"),
+    )
+
+    class Meta:
+        verbose_name = _("时限规则")
+        verbose_name_plural = _("时限规则")
+        ordering = ["category__sort_order", "category__code", "urgency"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["category", "urgency"], name="deadlinepolicy_one_per_urgency"
+            ),
+            models.CheckConstraint(
+                condition=Q(chase_share__gt=0) & Q(chase_share__lt=1),
+                name="deadlinepolicy_chase_share_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(sign_limit__gt=0) & Q(resolve_limit__gt=0),
+                name="deadlinepolicy_positive",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.category} · {self.get_urgency_display()}"
+
+
+class CalendarDayKind(models.TextChoices):
+    HOLIDAY = "holiday", _("法定节假日（放假）")
+    WORKDAY = "workday", _("调休上班")
+
+
+class CalendarDay(models.Model):
+    """A day that breaks the Monday–Friday rule: a public holiday or a make-up working day."""
+
+    date = models.DateField(_("日期"), unique=True)
+    kind = models.CharField(_("类型"), max_length=8, choices=CalendarDayKind.choices)
+    name = models.CharField(_("名称"), max_length=40, blank=True)
+
+    class Meta:
+        verbose_name = _("节假日与调休")
+        verbose_name_plural = _("节假日与调休")
+        ordering = ["date"]
+
+    def __str__(self) -> str:
+        return f"{self.date} {self.get_kind_display()} {self.name}"

@@ -1,0 +1,56 @@
+"""Staff: the community dispatch board.
+
+One view per page, one template per page with ``{% partialdef %}`` blocks; an HTMX
+request gets the partial, a plain request the page (POST → redirect → GET). Orders are
+fetched only through the scoped selectors (outside the scope: 404); every write is one
+call to ``orders.services``.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import path
+from django.views.decorators.http import require_GET
+
+from orders import selectors
+from orders.forms.staff import (
+    BoardFilterForm,
+)
+
+
+def counts_context(*, community) -> dict:
+    counts = selectors.board_counts(community=community)
+    return {"community": community, "counts": counts, "tabs": selectors.board_tabs(counts=counts)}
+
+
+@login_required
+@require_GET
+def board(request: HttpRequest) -> HttpResponse:
+    communities = selectors.board_communities(user=request.user)
+    if not communities:
+        raise Http404
+    by_code = {c.code: c for c in communities}
+    community = by_code.get(request.GET.get("community", ""), communities[0])
+    grids = list(selectors.community_grids(community=community))
+    form = BoardFilterForm(request.GET, grids=grids)
+    filters = form.filters()
+    page = Paginator(
+        selectors.board_orders(community=community, filters=filters), selectors.BOARD_PAGE_SIZE
+    ).get_page(request.GET.get("page"))
+    context = {
+        "communities": communities,
+        "form": form,
+        "queue": filters.queue,
+        "page": page,
+        **counts_context(community=community),
+    }
+    template = "orders/staff/board.html#rows" if request.htmx else "orders/staff/board.html"
+    return render(request, template, context)
+
+
+urlpatterns = [
+    path("staff/board/", board, name="staff_board"),
+]
