@@ -4,7 +4,8 @@ migrations (imports inside functions included), and the rules it must keep:
 * no import circle among the project's own modules;
 * no module uses another module's ``_private`` name (``from x import _y`` or ``x._y``);
 * apps depend one way: ``core`` ← ``grids`` ← ``parties`` and ``accounts`` ← ``orders``
-  (``APP_LAYERS``), counting model relations by name (``ForeignKey("app.Model")``) as well as imports.
+  (``APP_LAYERS``), counting model relations by name (``ForeignKey("app.Model")``) as well
+  as imports.
 """
 
 from __future__ import annotations
