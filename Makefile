@@ -43,7 +43,7 @@ collectstatic: install
 
 run: demo collectstatic
 	@echo "Sidan: http://127.0.0.1:$(PORT)/  (health: /healthz) — Ctrl-C stops the web server, worker and beat"
-	PATH="$(abspath $(BIN)):$$PATH" $(BIN)/honcho start --procfile Procfile --port $(PORT)
+	SIDAN_DEV_REVEAL_SECRETS=$${SIDAN_DEV_REVEAL_SECRETS:-true} PATH="$(abspath $(BIN)):$$PATH" $(BIN)/honcho start --procfile Procfile --port $(PORT)
 
 lint: install
 	$(BIN)/ruff check .

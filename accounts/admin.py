@@ -14,6 +14,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.models import PasswordReset
 from accounts.signals import end_sessions
+from core import audit
 
 User = get_user_model()
 
@@ -31,6 +32,7 @@ def reset_password(*, user, by) -> str:
     user.save(update_fields=["password"])
     PasswordReset.objects.update_or_create(user=user, defaults={"reset_by": by})
     end_sessions(user=user)
+    audit.record(action="account.password_reset", actor=by, target=user, summary=user.username)
     return password
 
 
@@ -60,5 +62,8 @@ class StaffUserAdmin(UserAdmin):
         for user in queryset:
             TOTPDevice.objects.filter(user=user).delete()
             end_sessions(user=user)
+            audit.record(
+                action="account.2fa_reset", actor=request.user, target=user, summary=user.username
+            )
             count += 1
         messages.success(request, _("已为 %(count)d 个账号重置两步验证。") % {"count": count})

@@ -1,16 +1,20 @@
-"""Sessions end everywhere when a user is deactivated or loses their last post."""
+"""Sessions end everywhere when a user is deactivated or loses their last post; logins,
+logouts and every change made in the admin go to the audit log (``core.audit``)."""
 
 from __future__ import annotations
 
 from importlib import import_module
 
 from django.conf import settings
+from django.contrib.admin.models import ADDITION, CHANGE, DELETION, LogEntry
 from django.contrib.auth import get_user_model
-from django.contrib.auth.signals import user_logged_in, user_logged_out
+from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
 from accounts.models import PasswordReset, StaffSession
+from core import audit
+from core.clientip import client_ip
 from grids.models import Post
 
 User = get_user_model()
@@ -41,6 +45,17 @@ def record_session(sender, request, user, **kwargs) -> None:
         session_key=request.session.session_key, defaults={"user": user}
     )
     request.session[TRACKED_KEY] = request.session.session_key
+    audit.record(action="login.success", actor=user, ip=client_ip(request))
+
+
+@receiver(user_login_failed, dispatch_uid="accounts.audit_login_failure")
+def audit_login_failure(sender, credentials, request=None, **kwargs) -> None:
+    username = str((credentials or {}).get("username", ""))
+    audit.record(
+        action="login.failure",
+        username=username,
+        ip=client_ip(request) if request is not None else None,
+    )
 
 
 @receiver(user_logged_out, dispatch_uid="accounts.forget_session")
@@ -49,6 +64,29 @@ def forget_session(sender, request, user, **kwargs) -> None:
         key = request.session.session_key
         if key:
             StaffSession.objects.filter(session_key=key).delete()
+    if user is not None:
+        audit.record(
+            action="logout", actor=user, ip=client_ip(request) if request is not None else None
+        )
+
+
+ADMIN_ACTIONS = {ADDITION: "admin.add", CHANGE: "admin.change", DELETION: "admin.delete"}
+
+
+@receiver(post_save, sender=LogEntry, dispatch_uid="accounts.audit_admin_change")
+def audit_admin_change(sender, instance: LogEntry, created: bool, **kwargs) -> None:
+    """Every add, change and delete made in the admin (configuration, users, posts,
+    policies, the calendar) — mirrored from the admin's own change log."""
+    if not created:
+        return
+    content_type = instance.content_type
+    audit.record(
+        action=ADMIN_ACTIONS.get(instance.action_flag, "admin.other"),
+        actor=instance.user,
+        target_type=content_type.app_label + "." + content_type.model if content_type else "",
+        target_id=instance.object_id or "",
+        summary=f"{instance.object_repr} {instance.get_change_message()}".strip(),
+    )
 
 
 @receiver(post_save, sender=User, dispatch_uid="accounts.end_sessions_of_inactive_user")

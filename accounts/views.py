@@ -12,8 +12,10 @@ from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import PasswordChangeForm
-from django.http import HttpRequest, HttpResponse
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -22,6 +24,8 @@ from django_otp import login as otp_login
 from accounts.middleware import MUST_CHANGE_KEY, TRACKED_KEY
 from accounts.models import PasswordReset, StaffSession
 from accounts.twofactor import confirmed_device, pending_device, requires_2fa
+from core import audit
+from core.clientip import client_ip
 
 
 class CodeForm(forms.Form):
@@ -62,6 +66,7 @@ def password_change(request: HttpRequest) -> HttpResponse:
         request.session[TRACKED_KEY] = request.session.session_key
         PasswordReset.objects.filter(user=user).delete()
         request.session.pop(MUST_CHANGE_KEY, None)
+        audit.record(action="account.password_change", actor=user, ip=client_ip(request))
         messages.success(request, _("密码已修改。其他设备上的登录已全部退出。"))
         return redirect("home")
     return render(
@@ -88,6 +93,7 @@ def twofactor_setup(request: HttpRequest) -> HttpResponse:
             device.confirmed = True
             device.save(update_fields=["confirmed"])
             otp_login(request, device)
+            audit.record(action="account.2fa_enrol", actor=request.user, ip=client_ip(request))
             messages.success(request, _("两步验证已启用。以后登录时需要输入验证器应用里的动态码。"))
             return redirect(_next_url(request))
         form.add_error("code", _("动态码不正确或已过期，请看验证器应用里最新的 6 位数字。"))
@@ -121,6 +127,7 @@ def twofactor_verify(request: HttpRequest) -> HttpResponse:
             otp_login(request, device)
             return redirect(_next_url(request))
         else:
+            audit.record(action="login.2fa_failure", actor=request.user, ip=client_ip(request))
             form.add_error("code", _("动态码不正确或已过期，请看验证器应用里最新的 6 位数字。"))
     return render(
         request,
@@ -128,3 +135,76 @@ def twofactor_verify(request: HttpRequest) -> HttpResponse:
         {"form": form, "next": _next_url(request)},
         status=status,
     )
+
+
+# --- the audit log (superusers only) ------------------------------------------------------
+
+AUDIT_PAGE_SIZE = 100
+AUDIT_EXPORT_LIMIT = 100_000
+
+
+def _require_superuser(request: HttpRequest) -> None:
+    if not request.user.is_superuser:
+        raise Http404
+
+
+def _audit_rows(request: HttpRequest):
+    from core.models import AuditEntry
+
+    qs = AuditEntry.objects.all()
+    action = request.GET.get("action", "").strip()
+    actor = request.GET.get("actor", "").strip()
+    if action and re.fullmatch(r"[a-z0-9_.]{1,40}", action):
+        qs = qs.filter(action__startswith=action)
+    if actor and "\x00" not in actor:
+        qs = qs.filter(actor=actor[:150])
+    return qs, {"action": action, "actor": actor}
+
+
+@login_required
+def audit_log(request: HttpRequest) -> HttpResponse:
+    _require_superuser(request)
+    qs, filters = _audit_rows(request)
+    page = Paginator(qs, AUDIT_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "accounts/audit_log.html", {"page": page, "filters": filters})
+
+
+@login_required
+def audit_export(request: HttpRequest) -> HttpResponse:
+    """The (filtered) log as .xlsx; the export itself is recorded."""
+    from openpyxl import Workbook
+
+    _require_superuser(request)
+    qs, filters = _audit_rows(request)
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("audit")
+    sheet.append(
+        ["time", "actor_id", "actor", "action", "target_type", "target_id", "ip", "summary"]
+    )
+    for entry in qs[:AUDIT_EXPORT_LIMIT].iterator(chunk_size=2000):
+        sheet.append(
+            [
+                timezone.localtime(entry.at).strftime("%Y-%m-%d %H:%M:%S"),
+                entry.actor_id,
+                entry.actor,
+                entry.action,
+                entry.target_type,
+                entry.target_id,
+                entry.ip or "",
+                entry.summary,
+            ]
+        )
+    buffer = BytesIO()
+    workbook.save(buffer)
+    audit.record(
+        action="export.audit_log",
+        actor=request.user,
+        ip=client_ip(request),
+        summary=f"filters={filters}",
+    )
+    response = HttpResponse(
+        buffer.getvalue(),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = 'attachment; filename="sidan-audit.xlsx"'
+    return response

@@ -1,4 +1,4 @@
-"""The notification outbox's fields and statuses (delivery: ``core.outbox``)."""
+"""The notification outbox's fields and statuses (delivery: ``core.outbox``), and the audit log."""
 
 from __future__ import annotations
 
@@ -39,3 +39,30 @@ class AbstractOutboxMessage(models.Model):
 
     class Meta:
         abstract = True
+
+
+class AuditEntry(models.Model):
+    """One line of the audit log: who did what to which object, when, from where.
+
+    Append-only, enforced by the database (triggers made by ``core/migrations/0001_audit``:
+    PostgreSQL raises on UPDATE and DELETE, SQLite aborts them). Not a foreign key to the
+    user: deleting an account must not touch the log, so the actor's id and username at
+    the time are copied.
+    """
+
+    at = models.DateTimeField(_("时间"), default=timezone.now, db_index=True)
+    actor_id = models.BigIntegerField(_("操作人编号"), null=True, blank=True, db_index=True)
+    actor = models.CharField(_("操作人"), max_length=150, blank=True)
+    action = models.CharField(_("操作"), max_length=40, db_index=True)
+    target_type = models.CharField(_("对象类型"), max_length=100, blank=True)
+    target_id = models.CharField(_("对象编号"), max_length=64, blank=True)
+    summary = models.TextField(_("摘要"), blank=True)
+    ip = models.GenericIPAddressField(_("IP 地址"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("审计日志")
+        verbose_name_plural = _("审计日志")
+        ordering = ["-at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M:%S} {self.actor} {self.action}"

@@ -18,6 +18,7 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.utils.module_loading import import_string
 
+from core import redact
 from core.models import AbstractOutboxMessage as OutboxMessage
 
 log = logging.getLogger("sidan.outbox")
@@ -32,10 +33,12 @@ class SendError(Exception):
 
 
 class ConsoleSender:
-    """Development: the message goes to the log (and stays visible in /staff/outbox/)."""
+    """Development: the message goes to the log (and stays visible in /staff/outbox/).
+    Tracking links and codes are masked unless ``SIDAN_DEV_REVEAL_SECRETS`` is on."""
 
     def send(self, message: OutboxMessage) -> None:
-        log.info("[%s → %s] %s", message.channel, message.recipient, message.body)
+        body = redact.redact_message(body=message.body, template=message.template)
+        log.info("[%s → %s] %s", message.channel, message.recipient, body)
 
 
 class EmailSender:

@@ -48,6 +48,8 @@ NAV_ENTRIES: list[NavEntry] = [
     NavEntry(
         "orders:outbox", _("消息发件箱"), (PostRole.COMMUNITY_DISPATCHER, PostRole.STREET_OFFICIAL)
     ),
+    NavEntry("accounts:password_change", _("修改密码"), ALL_ROLES),
+    NavEntry("accounts:audit_log", _("审计日志"), ()),  # superusers only
 ]
 
 

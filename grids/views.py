@@ -7,6 +7,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core import audit
+from core.clientip import client_ip
 from grids import import_store, selectors, services
 from grids.access import access_for, has_role
 from grids.forms import AreaImportForm
@@ -108,6 +110,12 @@ def area_import_confirm(request: HttpRequest) -> HttpResponse:
         messages.error(request, _("文件未通过校验，没有导入任何数据。"))
         return redirect(f"{reverse('grids:area_import_preview')}?token={token}")
     import_store.upload_discard(user_id=request.user.pk, token=token)
+    audit.record(
+        action="config.area_import",
+        actor=request.user,
+        ip=client_ip(request),
+        summary=f"{stored.filename}: +{result.created} ~{result.renamed} ={result.unchanged}",
+    )
     messages.success(
         request,
         _("导入完成：新建 %(created)d 个，改名 %(renamed)d 个，未变 %(unchanged)d 个。")

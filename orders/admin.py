@@ -1,5 +1,7 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
+from core import redact
 from orders.models import (
     CalendarDay,
     CallbackTask,
@@ -45,6 +47,8 @@ class OrderAdmin(admin.ModelAdmin):
     list_filter = ["status", "tier", "channel", "category"]
     search_fields = ["reference", "description"]
     inlines = [OrderEventInline]
+    # The tracking token is the resident's own key to their order: never shown to staff.
+    exclude = ["tracking_token"]
 
     def has_change_permission(self, request, obj=None):
         return False
@@ -60,6 +64,13 @@ class OrderAdmin(admin.ModelAdmin):
 class OutboxMessageAdmin(admin.ModelAdmin):
     list_display = ["created_at", "channel", "template", "status", "attempts", "next_attempt_at"]
     list_filter = ["status", "channel", "template"]
+    # The body as staff may read it (no tracking link, no code); the payload never.
+    exclude = ["body", "payload"]
+    readonly_fields = ["body_as_staff_see_it"]
+
+    @admin.display(description=_("内容"))
+    def body_as_staff_see_it(self, obj: OutboxMessage) -> str:
+        return redact.redact_message(body=obj.body, template=obj.template)
 
     def has_change_permission(self, request, obj=None):
         return False

@@ -135,8 +135,12 @@ def verification_send(
     now: datetime | None = None,
     session: MutableMapping | None = None,
     client_ip: str = "",
+    area_path: str = "",
 ) -> PhoneVerification:
-    """Create a fresh code for ``phone`` and queue it as an SMS; refuse when rate-limited."""
+    """Create a fresh code for ``phone`` and queue it as an SMS; refuse when rate-limited.
+
+    ``area_path``: the place the code was asked from (a QR page, an order), which puts the
+    message in that place's staff outbox; without it, the message is in no staff scope."""
     phone = _check_phone(phone)
     now = now or timezone.now()
     session_sends = _session_throttle(session, now) if session is not None else None
@@ -173,6 +177,7 @@ def verification_send(
             body=_("【四单】您的验证码是 %(code)s，%(minutes)s 分钟内有效。请勿告诉他人。")
             % {"code": code, "minutes": int(CODE_TTL.total_seconds() // 60)},
             payload={"verification_id": verification.pk},
+            area_path=area_path,
         )
     _count_send(client_ip=client_ip, now=now)
     if session is not None:

@@ -285,6 +285,11 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="sidan@localhost")
 # The public base URL used in QR codes and tracking links sent to residents.
 SIDAN_PUBLIC_BASE_URL = env.str("SIDAN_PUBLIC_BASE_URL", default="http://127.0.0.1:8000")
 SIDAN_DEMO_PASSWORD = env.str("SIDAN_DEMO_PASSWORD", default="sidan-demo-2026")
+# Development only (`make run` turns it on): the staff outbox shows one-time codes and the
+# console sender logs codes and tracking links (core.redact). Production refuses it.
+SIDAN_DEV_REVEAL_SECRETS = env.bool("SIDAN_DEV_REVEAL_SECRETS", default=False)
+if PRODUCTION and SIDAN_DEV_REVEAL_SECRETS:
+    raise ImproperlyConfigured("SIDAN_DEV_REVEAL_SECRETS cannot be on in production.")
 # One-time code sends, counted in the shared cache: per client address per hour and for the
 # whole site per minute (per phone and per session limits are in orders/verification.py).
 SIDAN_OTP_SENDS_PER_IP_HOUR = env.int("SIDAN_OTP_SENDS_PER_IP_HOUR", default=10)

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import re
+from django.db.models import QuerySet
 
-from django.conf import settings
-from django.db.models import Q, QuerySet
-
+from core import redact
 from core.phones import mask_phone
 from grids import access
 from orders.models import OutboxMessage
@@ -14,20 +12,19 @@ from orders.selectors.supervision import CALLBACK_ROLES
 
 OUTBOX_ROLES = CALLBACK_ROLES
 OTP_TEMPLATE = "otp"
-_CODE = re.compile(r"\d{4,8}")
 
 
 def show_otp_codes() -> bool:
-    return settings.DEBUG or settings.DJANGO_ENV != "production"
+    """Codes are shown to staff only under the development-only switch (core.redact)."""
+    return redact.reveal_secrets()
 
 
 def outbox_for_user(
     *, user, status: str = "", channel: str = "", template: str = ""
 ) -> QuerySet[OutboxMessage]:
-    """Messages about the user's scope; one-time codes (no area) for every outbox viewer."""
+    """Messages about the user's scope, one-time codes included: a code sent from a QR page
+    carries that place's area; a code with no area is in no staff member's scope."""
     scope = access.scope_q(user, path_field="area_path", roles=OUTBOX_ROLES)
-    if access.has_role(user, *OUTBOX_ROLES):
-        scope |= Q(template=OTP_TEMPLATE, area_path="")
     qs = OutboxMessage.objects.filter(scope)
     if status:
         qs = qs.filter(status=status)
@@ -39,9 +36,7 @@ def outbox_for_user(
 
 
 def outbox_row(message: OutboxMessage) -> dict:
-    """What staff see of a message: residents' phones masked; OTP codes only outside
-    production."""
-    body = message.body
-    if message.template == OTP_TEMPLATE and not show_otp_codes():
-        body = _CODE.sub(lambda m: "*" * len(m.group()), body)
+    """What staff see of a message: residents' phones masked, tracking links never, codes
+    only under the development switch."""
+    body = redact.redact_message(body=message.body, template=message.template)
     return {"message": message, "recipient": mask_phone(message.recipient), "body": body}

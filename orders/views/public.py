@@ -55,14 +55,17 @@ def _private(response: HttpResponse) -> HttpResponse:
 HONEYPOT = "website"  # hidden from people by CSS; only a form-filling robot fills it
 
 
-def _send_code(request: HttpRequest) -> tuple[str, str]:
-    """Send a code to the posted phone; returns (level, message) for the page."""
-    phone = request.POST.get("resident_phone", "").strip()
+def _send_code(request: HttpRequest, *, phone: str = "", area_path: str = "") -> tuple[str, str]:
+    """Send a code to the posted phone (or ``phone``); returns (level, message) for the page."""
+    phone = phone or request.POST.get("resident_phone", "").strip()
     if request.POST.get(HONEYPOT, ""):
         return "error", _("提交没有成功，请刷新页面后再试一次。")
     try:
         verification.verification_send(
-            phone=phone, session=request.session, client_ip=client_ip(request)
+            phone=phone,
+            session=request.session,
+            client_ip=client_ip(request),
+            area_path=area_path,
         )
     except OrderError as error:
         return "error", error.message
@@ -112,7 +115,7 @@ def place(request: HttpRequest, code: str | None = None) -> HttpResponse:
     known_phone = verification.verified_phone(request.session)
     otp_status = None
     if request.method == "POST" and request.POST.get("action") == "send_code":
-        otp_status = _send_code(request)
+        otp_status = _send_code(request, area_path=fixed_area.path if fixed_area else "")
         if request.htmx:
             return render(
                 request, f"{PLACE}#otp", {"otp_status": otp_status, "known_phone": known_phone}
@@ -180,9 +183,38 @@ def placed(request: HttpRequest, token: str) -> HttpResponse:
     )
 
 
+def is_the_resident(request: HttpRequest, order) -> bool:
+    """The link alone is not enough to speak for the resident: rating and cancelling also
+    need this browser to have proved the order's phone by a code sent to it. Staff never
+    see the link nor the code, so they cannot rate or cancel on a resident's behalf."""
+    return bool(order.resident_phone) and (
+        verification.verified_phone(request.session) == order.resident_phone
+    )
+
+
 def _track_post(request: HttpRequest, order) -> RatingForm | None:
-    """Rate or cancel through the services; returns the rating form when it had errors."""
+    """Prove the phone, rate or cancel through the services; returns the rating form when
+    it had errors."""
     action = request.POST.get("action")
+    if action == "send_code":
+        level, text = _send_code(request, phone=order.resident_phone, area_path=order.area.path)
+        (messages.success if level == "success" else messages.error)(request, text)
+        return None
+    if action == "verify":
+        try:
+            verification.ensure_verified(
+                request.session,
+                phone=order.resident_phone,
+                code=request.POST.get("otp_code", ""),
+                client_ip=client_ip(request),
+            )
+            messages.success(request, _("手机号码已验证，现在可以评价或撤销。"))
+        except OrderError as error:
+            messages.error(request, error.message)
+        return None
+    if action in ("rate", "cancel") and not is_the_resident(request, order):
+        messages.error(request, _("为确认是您本人，请先获取短信验证码并完成验证，再评价或撤销。"))
+        return None
     try:
         if action == "rate":
             form = RatingForm(request.POST)
@@ -228,6 +260,8 @@ def track(request: HttpRequest, token: str) -> HttpResponse:
         "rating_form": rating_form or RatingForm(),
         "can_rate": order.status == Status.AWAITING_RATING,
         "can_cancel": order.status in RESIDENT_CANCELLABLE,
+        "proven": is_the_resident(request, order),
+        "masked_phone": mask_phone(order.resident_phone),
         "area_names": sel.area_chain_names(area=order.area),
     }
     return _private(render(request, _partial(request, TRACK, "main"), context))

@@ -10,7 +10,7 @@ from django.test import Client
 
 from orders.lifecycle import Status, Tier
 from orders.models import Order
-from tests.orders.public_helpers import order_data
+from tests.orders.public_helpers import order_data, prove_phone
 from tests.orders.staff_helpers import HX, resolved
 
 HX_TOKEN = re.compile(r"""hx-headers='\{"X-CSRFToken": "([^"]+)"\}'""")
@@ -48,6 +48,7 @@ def test_rating_without_the_token_is_refused(world, strict):
 
 def test_rating_with_the_token_htmx_reads_from_the_page_is_accepted(world, strict):
     order = resolved(world)
+    prove_phone(strict)  # the resident's own browser (tests/orders/test_resident_voice.py)
     token = _token_from_page(strict, f"/t/{order.tracking_token}/")
     response = strict.post(
         f"/t/{order.tracking_token}/",

@@ -7,9 +7,16 @@ import pytest
 from orders import services
 from orders.lifecycle import Status, Tier
 from orders.models import Order, OrderEvent
-from tests.orders.public_helpers import png
+from tests.orders.public_helpers import png, prove_phone
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _the_resident(client) -> None:
+    """These pages are used by the resident: their browser proved the order's phone
+    (tests/orders/test_resident_voice.py covers a browser that did not)."""
+    prove_phone(client)
 
 
 def _resolved(world) -> Order:
