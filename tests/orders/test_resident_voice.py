@@ -169,4 +169,3 @@ def test_production_refuses_the_switch(tmp_path) -> None:
     )
     assert result.returncode != 0
     assert "SIDAN_DEV_REVEAL_SECRETS cannot be on in production" in result.stderr
-
