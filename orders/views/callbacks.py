@@ -18,6 +18,7 @@ from grids import access
 from orders import services
 from orders.errors import OrderError
 from orders.forms.deadlines import CallbackForm
+from orders.privacy import resident_view
 from orders.selectors import rates
 from orders.selectors import supervision as selectors
 from orders.views.common import require_role
@@ -44,7 +45,12 @@ def callback_list(request: HttpRequest) -> HttpResponse:
         paths = [""]
     period_rates = rates.three_rates(area_paths=paths, start=start, end=end)
     tasks = [
-        {"task": t, "phone": t.order.resident_phone, "form": CallbackForm(prefix=f"c{t.pk}")}
+        {
+            "task": t,
+            # Callers see what need-to-know allows (orders.privacy); no extra query per row.
+            "resident": resident_view(user=request.user, order=t.order, events=()),
+            "form": CallbackForm(prefix=f"c{t.pk}"),
+        }
         for t in selectors.callbacks_for_user(user=request.user)
     ]
     return render(

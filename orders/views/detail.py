@@ -25,6 +25,7 @@ from orders.forms.staff import (
 )
 from orders.lifecycle import Action, Status, Tier
 from orders.models import Order
+from orders.privacy import resident_view
 from orders.timeline import staff_text
 from orders.views.board import counts_context
 from orders.views.inbox import render_inbox
@@ -81,6 +82,7 @@ def _detail_context(
             {"action": a, "label": Action(a).label, "form": f} for a, f in forms.items()
         ],
         "dispatch_form": forms.get(Action.DISPATCH),
+        "resident": resident_view(user=request.user, order=order, events=detail.events),
         "error": error,
         "Status": Status,
     }
