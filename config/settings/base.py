@@ -285,6 +285,8 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="sidan@localhost")
 # The public base URL used in QR codes and tracking links sent to residents.
 SIDAN_PUBLIC_BASE_URL = env.str("SIDAN_PUBLIC_BASE_URL", default="http://127.0.0.1:8000")
 SIDAN_DEMO_PASSWORD = env.str("SIDAN_DEMO_PASSWORD", default="sidan-demo-2026")
+# QR sheets a staff user may generate per minute (a street's sheet is expensive).
+SIDAN_QR_SHEETS_PER_MINUTE = env.int("SIDAN_QR_SHEETS_PER_MINUTE", default=4)
 # Development only (`make run` turns it on): the staff outbox shows one-time codes and the
 # console sender logs codes and tracking links (core.redact). Production refuses it.
 SIDAN_DEV_REVEAL_SECRETS = env.bool("SIDAN_DEV_REVEAL_SECRETS", default=False)
