@@ -12,3 +12,11 @@ __all__ = ["deliver_message", "sweep"]
 def sweep() -> None:
     """Beat's periodic deadline sweep; safe to run twice at once or to rerun."""
     run_sweep()
+
+
+@shared_task(name="orders.anonymise_expired", ignore_result=True)
+def anonymise_expired() -> None:
+    """The retention rule (orders.services.privacy.anonymise_expired), from beat."""
+    from orders import services
+
+    services.anonymise_expired()

@@ -285,6 +285,11 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="sidan@localhost")
 # The public base URL used in QR codes and tracking links sent to residents.
 SIDAN_PUBLIC_BASE_URL = env.str("SIDAN_PUBLIC_BASE_URL", default="http://127.0.0.1:8000")
 SIDAN_DEMO_PASSWORD = env.str("SIDAN_DEMO_PASSWORD", default="sidan-demo-2026")
+# PIPL retention: days after closing (or cancelling) at which an order's resident name
+# and phone are removed by the hourly task; rows per locked batch, batches per run.
+SIDAN_RETENTION_DAYS = env.int("SIDAN_RETENTION_DAYS", default=365)
+SIDAN_RETENTION_BATCH = env.int("SIDAN_RETENTION_BATCH", default=500)
+SIDAN_RETENTION_MAX_BATCHES = env.int("SIDAN_RETENTION_MAX_BATCHES", default=20)
 # QR sheets a staff user may generate per minute (a street's sheet is expensive).
 SIDAN_QR_SHEETS_PER_MINUTE = env.int("SIDAN_QR_SHEETS_PER_MINUTE", default=4)
 # Development only (`make run` turns it on): the staff outbox shows one-time codes and the
@@ -348,5 +353,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "orders.sweep",
         "schedule": SIDAN_SWEEP_SECONDS,
         "options": {"expires": SIDAN_SWEEP_SECONDS},
+    },
+    # PIPL retention: closed orders' names and phones are removed after SIDAN_RETENTION_DAYS.
+    "anonymise-expired": {
+        "task": "orders.anonymise_expired",
+        "schedule": 3600.0,
+        "options": {"expires": 3600.0},
     },
 }

@@ -66,6 +66,11 @@ class OrderPlaceForm(forms.Form):
     )
     resident_name = forms.CharField(label=_("称呼（选填）"), max_length=40, required=False)
     photos = MultipleImageField(label=_("照片（选填，最多 3 张）"))
+    hide_from_wall = forms.BooleanField(
+        label=_("不在社区问题墙上公开我的描述"),
+        required=False,
+        help_text=_("问题墙只显示类别、小区和进度；电话、姓名、门牌等信息一律隐去。"),
+    )
 
     def __init__(self, *args, areas=None, **kwargs):
         """``areas``: the queryset the location must come from (staff: their scope)."""

@@ -45,6 +45,7 @@ class ResidentOrderForm(OrderPlaceForm):
                 "description",
                 "photos",
                 "resident_name",
+                "hide_from_wall",
                 "resident_phone",
                 "otp_code",
             ]

@@ -164,6 +164,23 @@ class Order(models.Model):
     closed_at = models.DateTimeField(_("关闭时间"), null=True, blank=True)
     cancelled_at = models.DateTimeField(_("撤销时间"), null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # The public wall (orders.selectors.public): the resident chooses whether the
+    # description is shown; staff may hide the entry or show an edited text instead, the
+    # original description staying as the resident wrote it.
+    show_on_wall = models.BooleanField(_("在问题墙公开描述"), default=True)
+    wall_hidden = models.BooleanField(_("问题墙上隐藏"), default=False)
+    wall_text = models.TextField(_("问题墙显示文字"), blank=True, max_length=2000)
+    wall_moderated_at = models.DateTimeField(_("问题墙审核时间"), null=True, blank=True)
+    wall_moderated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("问题墙审核人"),
+    )
+    # PIPL: the resident's name and phone were removed (their request, or retention).
+    anonymised_at = models.DateTimeField(_("个人信息删除时间"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("工单")

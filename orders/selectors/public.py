@@ -11,6 +11,7 @@ from datetime import datetime
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext
 
 from grids.models import Area, AreaLevel
 from orders import wall_scrub
@@ -142,6 +143,7 @@ def orders_for_phone(*, phone: str, limit: int = 100) -> list[Order]:
     return list(
         Order.objects.filter(resident_phone=phone)
         .select_related("category", "area")
+        .annotate(photo_count=Count("photos"))
         .order_by("-placed_at", "-id")[:limit]
     )
 
@@ -224,7 +226,11 @@ def wall_counts(*, community: Area) -> WallCounts:
 
 def wall_orders(*, community: Area, tab: str) -> QuerySet[Order]:
     """Open matters (problems) or answered ones (echo), newest first; paginate the result."""
-    qs = _community_orders(community).select_related("category", "area__parent")
+    qs = (
+        _community_orders(community)
+        .filter(wall_hidden=False)  # hidden by staff moderation
+        .select_related("category", "area__parent")
+    )
     if tab == "echo":
         return qs.filter(status__in=ANSWERED_STATUSES).order_by("-resolved_at", "-id")
     return qs.filter(status__in=OPEN_STATUSES).order_by("-placed_at", "-id")
@@ -235,6 +241,16 @@ def _place_name(area: Area) -> str:
     if area.level >= AreaLevel.MICROGRID and area.parent is not None:
         return area.parent.name
     return area.name
+
+
+def wall_description(order: Order, *, names: tuple[str, ...] = ()) -> str:
+    """The moderated text when staff edited the entry, else the resident's description
+    if they let it be shown — scrubbed either way."""
+    if order.wall_text:
+        return scrub(order.wall_text, names=names)
+    if not order.show_on_wall:
+        return gettext("（居民选择不公开问题描述）")
+    return scrub(order.description, names=names)
 
 
 def wall_rows(orders) -> list[WallRow]:
@@ -250,7 +266,7 @@ def wall_rows(orders) -> list[WallRow]:
                 status_label=order.get_status_display(),
                 placed_at=order.placed_at,
                 resolved_at=order.resolved_at,
-                description=scrub(order.description, names=names),
+                description=wall_description(order, names=names),
                 result=scrub(order.result_note, names=names),
                 rating=order.rating,
                 rating_label=order.get_rating_display() if order.rating else "",

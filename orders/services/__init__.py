@@ -47,6 +47,7 @@ from orders.services.lifecycle import (
     staff_cancel_refusal,
     to_queue,
 )
+from orders.services.privacy import anonymise_expired, order_wall_moderate, resident_erase
 from orders.services.supervision import (
     callback_record,
     supervision_add_note,
@@ -54,6 +55,9 @@ from orders.services.supervision import (
 )
 
 __all__ = [
+    "anonymise_expired",
+    "order_wall_moderate",
+    "resident_erase",
     "LOCK_RELATED",
     "MAX_PHOTOS",
     "RESIDENT",

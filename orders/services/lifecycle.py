@@ -253,8 +253,10 @@ def order_place(
     channel: str,
     photos: Iterable[UploadedFile] = (),
     placed_by: AbstractBaseUser | None = None,
+    show_on_wall: bool = True,
 ) -> Order:
-    """A resident places an order (or staff on the resident's behalf): it waits for dispatch."""
+    """A resident places an order (or staff on the resident's behalf): it waits for dispatch.
+    ``show_on_wall``: the resident's choice whether the description appears on the wall."""
     photos = list(photos)
     if len(photos) > MAX_PHOTOS:
         raise OrderError("too_many_photos", _("最多上传 %(n)s 张照片。") % {"n": MAX_PHOTOS})
@@ -282,6 +284,7 @@ def order_place(
             resident_phone=resident_phone,
             resident_name=(resident_name or "").strip()[:40],
             placed_by=placed_by,
+            show_on_wall=bool(show_on_wall),
             status=Status.AWAITING_DISPATCH,
             queue_reason=QueueReason.NEW,
             tier=category.default_tier,

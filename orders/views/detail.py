@@ -11,7 +11,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -29,6 +29,7 @@ from orders.privacy import resident_view
 from orders.timeline import staff_text
 from orders.views.board import counts_context
 from orders.views.inbox import render_inbox
+from orders.wall_scrub import scrub
 
 
 def _dispatch_tier(request: HttpRequest, order: Order) -> int:
@@ -73,6 +74,7 @@ def _detail_context(
     actions = selectors.order_actions_for_user(user=request.user, order=order)
     community = selectors.board_community_for_order(user=request.user, order=order)
     forms = _action_forms(request, order, actions, bound)
+    resident = resident_view(user=request.user, order=order, events=detail.events)
     context = {
         "detail": detail,
         "order": order,
@@ -82,7 +84,12 @@ def _detail_context(
             {"action": a, "label": Action(a).label, "form": f} for a, f in forms.items()
         ],
         "dispatch_form": forms.get(Action.DISPATCH),
-        "resident": resident_view(user=request.user, order=order, events=detail.events),
+        "resident": resident,
+        # Others than those who need it read the description scrubbed of contact details.
+        "description": order.description
+        if resident.full
+        else scrub(order.description, names=(order.resident_name,)),
+        "can_moderate_wall": resident.relation in ("superuser", "oversees"),
         "error": error,
         "Status": Status,
     }
@@ -217,8 +224,33 @@ def order_photo(request: HttpRequest, order_id: int, photo_id: int) -> FileRespo
     return response
 
 
+@login_required
+@require_POST
+def order_wall(request: HttpRequest, order_id: int) -> HttpResponse:
+    """Moderate the order's wall entry: hide it, or show an edited text (the resident's own
+    description is kept). Dispatchers and street officials over the order only."""
+    order = get_object_or_404(selectors.orders_for_user(user=request.user), pk=order_id)
+    if resident_view(user=request.user, order=order, events=()).relation not in (
+        "superuser",
+        "oversees",
+    ):
+        raise Http404
+    try:
+        services.order_wall_moderate(
+            order_id=order.pk,
+            actor=request.user,
+            hidden=request.POST.get("wall_hidden") == "on",
+            text=request.POST.get("wall_text", ""),
+        )
+        messages.success(request, _("问题墙上的显示已更新，居民的原始描述保持不变。"))
+    except OrderError as error:
+        messages.error(request, error.message)
+    return redirect("orders:staff_order", order_id=order.pk)
+
+
 urlpatterns = [
     path("staff/orders/<int:order_id>/", order_detail, name="staff_order"),
+    path("staff/orders/<int:order_id>/wall/", order_wall, name="staff_order_wall"),
     path("staff/orders/<int:order_id>/act/<slug:action>/", order_action, name="staff_order_action"),
     path(
         "staff/orders/<int:order_id>/photos/<int:photo_id>/", order_photo, name="staff_order_photo"

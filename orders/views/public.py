@@ -96,6 +96,7 @@ def _place(request: HttpRequest, form: ResidentOrderForm, channel: str):
             urgency=data["urgency"],
             channel=channel,
             photos=data["photos"],
+            show_on_wall=not data.get("hide_from_wall"),
         )
     except OrderError as error:
         form.add_error(None, error.message)
@@ -289,6 +290,20 @@ def mine(request: HttpRequest) -> HttpResponse:
         form = PhoneForm(initial=request.POST.dict())
     elif action == "forget":
         verification.forget_verified(request.session)
+        return redirect("orders:mine")
+    elif action == "erase":
+        phone = verification.verified_phone(request.session)
+        if not phone:
+            messages.error(request, _("请先验证手机号码。"))
+        elif request.POST.get("confirm") != "yes":
+            messages.error(request, _("请勾选确认后再删除。"))
+        else:
+            count = services.resident_erase(phone=phone, ip=client_ip(request))
+            verification.forget_verified(request.session)
+            messages.success(
+                request,
+                _("已删除您的个人信息：%(n)s 件诉求不再带有您的称呼、电话和照片。") % {"n": count},
+            )
         return redirect("orders:mine")
     elif action == "verify":
         form = PhoneForm(request.POST)
