@@ -21,7 +21,7 @@ from tests.orders.conftest import build_world
 
 pytestmark = pytest.mark.django_db
 
-HOSTILE_VALUES = ["%00", "a%00b", "x" * 3000, "'", "-1", "99999999999999999999", "1.5", "é", "[]"]
+HOSTILE_VALUES = ["%00", "x" * 3000, "'", "99999999999999999999", "1.5"]
 GENERIC = [
     "q=%00",
     "q=" + "x" * 3000,

@@ -84,7 +84,7 @@ def written_phone(draw) -> tuple[str, str]:
 PROSE = st.text(alphabet="楼道灯坏了请联系王阿姨谢谢，。的 abcXYZ!?", max_size=12)
 
 
-@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     phone=written_phone(),
     before=PROSE,
@@ -102,7 +102,7 @@ LOCAL = st.from_regex(r"[a-z][a-z0-9._]{2,12}[a-z0-9]", fullmatch=True)
 DOMAIN = st.from_regex(r"[a-z][a-z0-9]{1,10}\.(com|cn|net|org|com\.cn)", fullmatch=True)
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(
     local=LOCAL, domain=DOMAIN, at=st.sampled_from(["@", "＠", " @ "]), before=PROSE, after=PROSE
 )
@@ -118,7 +118,7 @@ KEYWORDS = st.sampled_from(
 )
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(
     key=KEYWORDS,
     sep=st.sampled_from(["", " ", ":", "：", " : ", "号", "是"]),
