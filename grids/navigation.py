@@ -39,6 +39,12 @@ NAV_ENTRIES: list[NavEntry] = [
     NavEntry("orders:staff_board", _("派单台"), BOARD_ROLES),
     NavEntry("orders:staff_inbox", _("我的待办"), INBOX_ROLES),
     NavEntry("orders:staff_intake", _("代居民录入"), INTAKE_ROLES),
+    NavEntry("grids:visits_due", _("待走访"), INTAKE_ROLES),
+    NavEntry(
+        "grids:visits_coverage",
+        _("走访覆盖率"),
+        (PostRole.GRID_LEADER, PostRole.COMMUNITY_DISPATCHER, PostRole.STREET_OFFICIAL),
+    ),
     NavEntry("grids:area_tree", _("区域网格"), ALL_ROLES),
     NavEntry("grids:area_import", _("导入区域"), (PostRole.STREET_OFFICIAL,)),
     NavEntry("orders:supervision", _("督办"), (PostRole.STREET_OFFICIAL,)),

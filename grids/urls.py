@@ -1,6 +1,7 @@
 from django.urls import path
 
 from grids import views
+from grids.visits import views as visit_views
 
 app_name = "grids"
 
@@ -9,4 +10,4 @@ urlpatterns = [
     path("areas/import/", views.area_import, name="area_import"),
     path("areas/import/preview/", views.area_import_preview, name="area_import_preview"),
     path("areas/import/confirm/", views.area_import_confirm, name="area_import_confirm"),
-]
+] + visit_views.urlpatterns

@@ -8,6 +8,7 @@ from orders.views import (
     public,
     qrcodes,
     supervision,
+    visits,
 )
 
 app_name = "orders"
@@ -22,4 +23,5 @@ urlpatterns = (
     + supervision.urlpatterns
     + callbacks.urlpatterns
     + outbox.urlpatterns
+    + visits.urlpatterns
 )

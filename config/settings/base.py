@@ -221,6 +221,10 @@ SIDAN_SMS_GATEWAY_KEY = env.str("SIDAN_SMS_GATEWAY_KEY", default="")
 SIDAN_SMS_GATEWAY_TIMEOUT = env.float("SIDAN_SMS_GATEWAY_TIMEOUT", default=10.0)
 # How staff are told (chase, overdue, assignment): "console" (by username) or "email".
 SIDAN_STAFF_CHANNEL = env.str("SIDAN_STAFF_CHANNEL", default="console")
+# The due-visit reminder: how often beat checks, and the local hour from which it sends
+# (each grid worker gets at most one a day: docs/grid-work.md).
+SIDAN_VISIT_REMINDER_SECONDS = env.float("SIDAN_VISIT_REMINDER_SECONDS", default=900.0)
+SIDAN_VISIT_REMINDER_HOUR = env.int("SIDAN_VISIT_REMINDER_HOUR", default=8)
 
 CELERY_BEAT_SCHEDULE = {
     "worker-heartbeat": {
@@ -232,5 +236,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "orders.sweep",
         "schedule": SIDAN_SWEEP_SECONDS,
         "options": {"expires": SIDAN_SWEEP_SECONDS},
+    },
+    "visit-reminders": {
+        "task": "grids.visit_reminders",
+        "schedule": SIDAN_VISIT_REMINDER_SECONDS,
+        "options": {"expires": SIDAN_VISIT_REMINDER_SECONDS},
     },
 }

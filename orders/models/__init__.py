@@ -26,6 +26,7 @@ from orders.models.order import (
     phone_validator,
 )
 from orders.models.outbox import OutboxMessage
+from orders.models.visits import VisitOrder
 from orders.models.supervision import (
     CallbackStatus,
     CallbackTask,
@@ -36,6 +37,7 @@ from orders.models.verification import PhoneVerification
 
 __all__ = [
     "STAFF_CHANNELS",
+    "VisitOrder",
     "Action",
     "CalendarDay",
     "CalendarDayKind",

@@ -47,6 +47,7 @@ from orders.services.lifecycle import (
     staff_cancel_refusal,
     to_queue,
 )
+from orders.services.visits import VisitResult, visit_with_order
 from orders.services.supervision import (
     callback_record,
     supervision_add_note,
@@ -54,6 +55,8 @@ from orders.services.supervision import (
 )
 
 __all__ = [
+    "VisitResult",
+    "visit_with_order",
     "LOCK_RELATED",
     "MAX_PHOTOS",
     "RESIDENT",
