@@ -11,6 +11,7 @@ from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 PATH_SEPARATOR = "/"
@@ -235,7 +236,10 @@ class Household(models.Model):
     path so scope and due lists are one indexed prefix query."""
 
     area = models.ForeignKey(
-        Area, verbose_name=_("小区/楼栋或微网格"), on_delete=models.PROTECT, related_name="households"
+        Area,
+        verbose_name=_("小区/楼栋或微网格"),
+        on_delete=models.PROTECT,
+        related_name="households",
     )
     area_path = models.CharField(max_length=255, editable=False)
     address = models.CharField(_("地址"), max_length=200)
@@ -251,7 +255,7 @@ class Household(models.Model):
     )
     last_visit_at = models.DateTimeField(_("最近走访"), null=True, blank=True)
     next_visit_due = models.DateField(_("下次走访截止"))
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         verbose_name = _("住户")

@@ -2,6 +2,7 @@
 
 import django.db.models.deletion
 from django.conf import settings
+import django.utils.timezone
 from django.db import migrations, models
 
 
@@ -58,7 +59,7 @@ class Migration(migrations.Migration):
                 ('visit_every_days', models.PositiveSmallIntegerField(default=30, verbose_name='走访周期（天）')),
                 ('last_visit_at', models.DateTimeField(blank=True, null=True, verbose_name='最近走访')),
                 ('next_visit_due', models.DateField(verbose_name='下次走访截止')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
+                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
                 ('area', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='households', to='grids.area', verbose_name='小区/楼栋或微网格')),
                 ('care', models.ManyToManyField(blank=True, related_name='households', to='grids.carecategory', verbose_name='关怀类别')),
             ],

@@ -80,7 +80,9 @@ def parse_household_file(*, content: bytes, filename: str) -> HouseholdPlan:
     plan = HouseholdPlan()
     try:
         table = iter(read_table(content=content, filename=filename))
-        columns = header_columns(header=next(table, None), aliases=HOUSEHOLD_ALIASES, required=REQUIRED)
+        columns = header_columns(
+            header=next(table, None), aliases=HOUSEHOLD_ALIASES, required=REQUIRED
+        )
         for line, cells in table:
             if len(plan.rows) >= MAX_ROWS:
                 raise ImportFileError(_("行数太多，一次最多导入 %(n)d 行。") % {"n": MAX_ROWS})

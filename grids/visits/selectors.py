@@ -42,9 +42,7 @@ def households_for_user(*, user) -> QuerySet[Household]:
 
 
 def household_for_user(*, user, household_id: int) -> Household:
-    return get_object_or_404(
-        households_for_user(user=user).select_related("area"), pk=household_id
-    )
+    return get_object_or_404(households_for_user(user=user).select_related("area"), pk=household_id)
 
 
 def due_households(*, user, grid: Area | None = None, day: date | None = None) -> list[Household]:
@@ -107,7 +105,9 @@ def coverage_by_area(*, user, level: int, day: date | None = None) -> list[Cover
     if not access.has_role(user, *COVERAGE_ROLES):
         return []
     areas = (
-        Area.objects.filter(access.scope_q(user, path_field="path", roles=COVERAGE_ROLES), level=level)
+        Area.objects.filter(
+            access.scope_q(user, path_field="path", roles=COVERAGE_ROLES), level=level
+        )
         .annotate(
             total=_count("path", day=day, covered=False),
             covered=_count("path", day=day, covered=True),
@@ -171,4 +171,3 @@ def overdue_counts_by_worker(*, day: date) -> QuerySet[Post]:
         .select_related("user", "area")
         .order_by("user_id", "area__path")
     )
-

@@ -31,9 +31,7 @@ def _clean(text: str, *, what: str, required: bool) -> str:
     if required and not text:
         raise VisitError("required", _("请填写%(what)s。") % {"what": what})
     if len(text) > MAX_TEXT:
-        raise VisitError(
-            "too_long", _("%(what)s最多 %(n)d 个字。") % {"what": what, "n": MAX_TEXT}
-        )
+        raise VisitError("too_long", _("%(what)s最多 %(n)d 个字。") % {"what": what, "n": MAX_TEXT})
     return text
 
 

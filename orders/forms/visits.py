@@ -30,7 +30,9 @@ class VisitForm(forms.Form):
         required=False,
         empty_label=_("不转工单"),
     )
-    urgency = forms.ChoiceField(label=_("紧急程度"), choices=Urgency.choices, initial=Urgency.NORMAL)
+    urgency = forms.ChoiceField(
+        label=_("紧急程度"), choices=Urgency.choices, initial=Urgency.NORMAL
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -26,7 +26,6 @@ from orders.models.order import (
     phone_validator,
 )
 from orders.models.outbox import OutboxMessage
-from orders.models.visits import VisitOrder
 from orders.models.supervision import (
     CallbackStatus,
     CallbackTask,
@@ -34,6 +33,7 @@ from orders.models.supervision import (
     SupervisionKind,
 )
 from orders.models.verification import PhoneVerification
+from orders.models.visits import VisitOrder
 
 __all__ = [
     "STAFF_CHANNELS",

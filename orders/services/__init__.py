@@ -47,12 +47,12 @@ from orders.services.lifecycle import (
     staff_cancel_refusal,
     to_queue,
 )
-from orders.services.visits import VisitResult, visit_with_order
 from orders.services.supervision import (
     callback_record,
     supervision_add_note,
     supervision_resolve,
 )
+from orders.services.visits import VisitResult, visit_with_order
 
 __all__ = [
     "VisitResult",

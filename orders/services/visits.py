@@ -38,14 +38,18 @@ def visit_with_order(
 
     Raises ``VisitError`` or ``OrderError``; nothing is written then."""
     with transaction.atomic():
-        visit = visit_log(household_id=household_id, worker=worker, kind=kind, found=found, need=need)
+        visit = visit_log(
+            household_id=household_id, worker=worker, kind=kind, found=found, need=need
+        )
         if category is None:
             return VisitResult(visit=visit, order=None)
         household = visit.household
         if not visit.need:
             raise VisitError("need_required", _("转为工单时请填写发现的需求。"))
         if not household.phone:
-            raise VisitError("phone_required", _("这户没有登记联系电话，不能转为工单；请先记为需求。"))
+            raise VisitError(
+                "phone_required", _("这户没有登记联系电话，不能转为工单；请先记为需求。")
+            )
         order = order_place(
             category=category,
             area=household.area,
