@@ -315,3 +315,82 @@ class Visit(models.Model):
 
     def __str__(self) -> str:
         return f"{self.household} · {self.get_kind_display()}"
+
+
+# --- disputes and the four-colour risk list ------------------------------------------
+
+
+class Dispute(models.Model):
+    """A dispute found on a visit or reported as an order; status and colour change only
+    through ``grids.disputes.services``."""
+
+    area = models.ForeignKey(
+        Area, verbose_name=_("区域"), on_delete=models.PROTECT, related_name="disputes"
+    )
+    area_path = models.CharField(max_length=255, editable=False)
+    title = models.CharField(_("事由"), max_length=100)
+    description = models.TextField(_("情况"), max_length=2000)
+    source = models.CharField(_("来源"), max_length=16)
+    visit = models.ForeignKey(
+        Visit,
+        verbose_name=_("走访记录"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="disputes",
+    )
+    order_reference = models.CharField(_("工单编号"), max_length=32, blank=True)
+    colour = models.PositiveSmallIntegerField(_("风险等级"))
+    colour_reason = models.CharField(_("定级理由"), max_length=300)
+    status = models.CharField(_("环节"), max_length=12)
+    handling_level = models.CharField(_("处置层级"), max_length=12, blank=True)
+    assignee = models.CharField(_("承办"), max_length=100, blank=True)
+    outcome = models.TextField(_("评估结果"), max_length=1000, blank=True)
+    reported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("登记人"),
+        on_delete=models.PROTECT,
+        related_name="reported_disputes",
+    )
+    created_at = models.DateTimeField(_("登记时间"))
+    updated_at = models.DateTimeField(_("更新时间"))
+
+    class Meta:
+        verbose_name = _("矛盾纠纷")
+        verbose_name_plural = _("矛盾纠纷")
+        ordering = ["colour", "-updated_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(colour__gte=1, colour__lte=4), name="dispute_colour_range"
+            ),
+            models.CheckConstraint(
+                condition=Q(
+                    status__in=["screened", "assessed", "assigned", "handled", "evaluated"]
+                ),
+                name="dispute_status_known",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["area_path", "status", "colour"], name="dispute_path_status"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class DisputeEvent(models.Model):
+    dispute = models.ForeignKey(Dispute, on_delete=models.CASCADE, related_name="events")
+    action = models.CharField(max_length=12)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    actor_kind = models.CharField(max_length=12, blank=True)
+    at = models.DateTimeField()
+    from_status = models.CharField(max_length=12, blank=True)
+    to_status = models.CharField(max_length=12)
+    note = models.TextField(blank=True)
+    data = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+        indexes = [models.Index(fields=["dispute", "at"], name="disputeevent_dispute_at")]

@@ -45,6 +45,7 @@ NAV_ENTRIES: list[NavEntry] = [
         _("走访覆盖率"),
         (PostRole.GRID_LEADER, PostRole.COMMUNITY_DISPATCHER, PostRole.STREET_OFFICIAL),
     ),
+    NavEntry("grids:disputes", _("矛盾纠纷"), INTAKE_ROLES),
     NavEntry("grids:area_tree", _("区域网格"), ALL_ROLES),
     NavEntry("grids:area_import", _("导入区域"), (PostRole.STREET_OFFICIAL,)),
     NavEntry("orders:supervision", _("督办"), (PostRole.STREET_OFFICIAL,)),
