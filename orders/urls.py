@@ -4,6 +4,7 @@ from orders.views import (
     detail,
     inbox,
     intake,
+    meetings,
     outbox,
     public,
     qrcodes,
@@ -24,4 +25,5 @@ urlpatterns = (
     + callbacks.urlpatterns
     + outbox.urlpatterns
     + visits.urlpatterns
+    + meetings.urlpatterns
 )

@@ -10,6 +10,7 @@ from orders.models.deadlines import (
     DeadlineUnit,
     SignOverdueAction,
 )
+from orders.models.meetings import Meeting, MeetingEvent, MeetingOrder, MeetingTopic
 from orders.models.order import (
     STAFF_CHANNELS,
     CancelReason,
@@ -36,6 +37,10 @@ from orders.models.verification import PhoneVerification
 from orders.models.visits import VisitOrder
 
 __all__ = [
+    "Meeting",
+    "MeetingEvent",
+    "MeetingOrder",
+    "MeetingTopic",
     "STAFF_CHANNELS",
     "VisitOrder",
     "Action",
