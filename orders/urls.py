@@ -6,6 +6,7 @@ from orders.views import (
     intake,
     meetings,
     outbox,
+    projects,
     public,
     qrcodes,
     supervision,
@@ -26,4 +27,5 @@ urlpatterns = (
     + outbox.urlpatterns
     + visits.urlpatterns
     + meetings.urlpatterns
+    + projects.urlpatterns
 )

@@ -27,6 +27,13 @@ from orders.models.order import (
     phone_validator,
 )
 from orders.models.outbox import OutboxMessage
+from orders.models.projects import (
+    MicroProject,
+    ProjectEvaluation,
+    ProjectEvent,
+    ProjectHand,
+    ProjectThreshold,
+)
 from orders.models.supervision import (
     CallbackStatus,
     CallbackTask,
@@ -37,6 +44,11 @@ from orders.models.verification import PhoneVerification
 from orders.models.visits import VisitOrder
 
 __all__ = [
+    "MicroProject",
+    "ProjectEvaluation",
+    "ProjectEvent",
+    "ProjectHand",
+    "ProjectThreshold",
     "Meeting",
     "MeetingEvent",
     "MeetingOrder",
