@@ -48,6 +48,7 @@ NAV_ENTRIES: list[NavEntry] = [
     NavEntry("grids:disputes", _("矛盾纠纷"), INTAKE_ROLES),
     NavEntry("orders:meetings", _("议事会"), DISPATCH_ROLES),
     NavEntry("orders:projects", _("微项目"), DISPATCH_ROLES),
+    NavEntry("orders:notices", _("公告"), DISPATCH_ROLES),
     NavEntry("grids:area_tree", _("区域网格"), ALL_ROLES),
     NavEntry("grids:area_import", _("导入区域"), (PostRole.STREET_OFFICIAL,)),
     NavEntry("orders:supervision", _("督办"), (PostRole.STREET_OFFICIAL,)),

@@ -5,10 +5,18 @@ from celery import shared_task
 from core.outbox import deliver_message
 from orders.sweep import run_sweep
 
-__all__ = ["deliver_message", "sweep"]
+__all__ = ["deliver_message", "notice_digest", "sweep"]
 
 
 @shared_task(name="orders.sweep", ignore_result=True)
 def sweep() -> None:
     """Beat's periodic deadline sweep; safe to run twice at once or to rerun."""
     run_sweep()
+
+
+@shared_task(name="orders.notice_digest", ignore_result=True)
+def notice_digest() -> None:
+    """Beat's periodic run; each opted-in phone gets at most one digest a day."""
+    from orders.notices.services import send_digests
+
+    send_digests()

@@ -5,6 +5,7 @@ from orders.views import (
     inbox,
     intake,
     meetings,
+    notices,
     outbox,
     projects,
     public,
@@ -28,4 +29,5 @@ urlpatterns = (
     + visits.urlpatterns
     + meetings.urlpatterns
     + projects.urlpatterns
+    + notices.urlpatterns
 )

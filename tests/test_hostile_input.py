@@ -112,6 +112,8 @@ class Scene:
     dispute_ids: list[int] = field(default_factory=list)
     meeting_ids: list[int] = field(default_factory=list)
     topic_ids: list[int] = field(default_factory=list)
+    project_ids: list[int] = field(default_factory=list)
+    notice_ids: list[int] = field(default_factory=list)
 
 
 def build_scene() -> Scene:
@@ -255,8 +257,9 @@ def valid_values(converter: str, name: str, scene: Scene) -> list[str]:
             + ["close_unrated"]
             + list(DisputeAction.values)
             + list(MeetingAction.values)
+            + ["approve", "progress", "complete", "pin", "unpin", "withdraw"]
         )
-    if name in ("household_id", "dispute_id", "meeting_id", "topic_id"):
+    if name in ("household_id", "dispute_id", "meeting_id", "topic_id", "project_id", "notice_id"):
         return [str(i) for i in getattr(scene, name.replace("_id", "_ids"))]
     if name == "token":
         return [o.tracking_token for o in ours + theirs]

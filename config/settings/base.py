@@ -225,6 +225,9 @@ SIDAN_STAFF_CHANNEL = env.str("SIDAN_STAFF_CHANNEL", default="console")
 # (each grid worker gets at most one a day: docs/grid-work.md).
 SIDAN_VISIT_REMINDER_SECONDS = env.float("SIDAN_VISIT_REMINDER_SECONDS", default=900.0)
 SIDAN_VISIT_REMINDER_HOUR = env.int("SIDAN_VISIT_REMINDER_HOUR", default=8)
+# The community notice SMS digest: how often beat checks, and the local hour it sends from.
+SIDAN_NOTICE_DIGEST_SECONDS = env.float("SIDAN_NOTICE_DIGEST_SECONDS", default=900.0)
+SIDAN_NOTICE_DIGEST_HOUR = env.int("SIDAN_NOTICE_DIGEST_HOUR", default=18)
 
 CELERY_BEAT_SCHEDULE = {
     "worker-heartbeat": {
@@ -237,10 +240,16 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": SIDAN_SWEEP_SECONDS,
         "options": {"expires": SIDAN_SWEEP_SECONDS},
     },
+    "notice-digest": {
+        "task": "orders.notice_digest",
+        "schedule": SIDAN_NOTICE_DIGEST_SECONDS,
+        "options": {"expires": SIDAN_NOTICE_DIGEST_SECONDS},
+    },
     "visit-reminders": {
         "task": "grids.visit_reminders",
         "schedule": SIDAN_VISIT_REMINDER_SECONDS,
         "options": {"expires": SIDAN_VISIT_REMINDER_SECONDS},
     },
 }
+# Hands a micro-project proposal needs in a community without its own threshold.
 SIDAN_PROJECT_HANDS_DEFAULT = env.int("SIDAN_PROJECT_HANDS_DEFAULT", default=10)

@@ -11,6 +11,7 @@ from orders.models.deadlines import (
     SignOverdueAction,
 )
 from orders.models.meetings import Meeting, MeetingEvent, MeetingOrder, MeetingTopic
+from orders.models.notices import Notice, NoticeSubscription
 from orders.models.order import (
     STAFF_CHANNELS,
     CancelReason,
@@ -44,6 +45,8 @@ from orders.models.verification import PhoneVerification
 from orders.models.visits import VisitOrder
 
 __all__ = [
+    "Notice",
+    "NoticeSubscription",
     "MicroProject",
     "ProjectEvaluation",
     "ProjectEvent",

@@ -11,14 +11,17 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from core import clock
 from core.errors import DomainError
 from grids import access
 from grids.selectors import area_for_user
 from orders import verification
+from orders.notices import selectors as notice_selectors
 from orders.projects import selectors, services
 from orders.projects.lifecycle import Evaluation, ProjectStatus, allowed_actions
 from orders.selectors import public as public_selectors
@@ -133,12 +136,16 @@ def _public_community(code: str):
 @require_GET
 def community_page(request: HttpRequest, code: str) -> HttpResponse:
     community = _public_community(code)
+    phone = verification.verified_phone(request.session)
+    today = timezone.localdate(clock.now())
     context = {
         "community": community,
         "projects": selectors.public_projects(community=community),
         "meetings": selectors.public_meetings(community=community),
         "count": selectors.cogovernance_count(community_paths=[community.path]),
-        "phone": verification.verified_phone(request.session),
+        "phone": phone,
+        "notices": notice_selectors.public_notices(community=community, day=today),
+        "subscribed": notice_selectors.is_subscribed(community=community, phone=phone),
     }
     return render(request, "orders/public/community.html", context)
 
