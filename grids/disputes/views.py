@@ -28,6 +28,18 @@ class DisputeForm(forms.Form):
         label=gettext_lazy("风险等级"), choices=Colour.choices, coerce=int
     )
     colour_reason = forms.CharField(label=gettext_lazy("定级理由"), max_length=300)
+    source = forms.ChoiceField(
+        label=gettext_lazy("来源"),
+        choices=[
+            ("visit", gettext_lazy("走访发现")),
+            ("order", gettext_lazy("工单反映")),
+            ("report", gettext_lazy("其他渠道")),
+        ],
+        initial="visit",
+    )
+    order_reference = forms.CharField(
+        label=gettext_lazy("工单编号（来源为工单时）"), max_length=32, required=False
+    )
 
     def __init__(self, *args, areas, **kwargs):
         super().__init__(*args, **kwargs)
@@ -72,6 +84,8 @@ def dispute_new(request: HttpRequest) -> HttpResponse:
                 description=data["description"],
                 colour=data["colour"],
                 colour_reason=data["colour_reason"],
+                source=data["source"],
+                order_reference=data["order_reference"],
             )
         except services.DisputeError as exc:
             form.add_error(None, exc.message)

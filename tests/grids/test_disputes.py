@@ -207,9 +207,18 @@ def test_register_page(client, st):
     assert client.get("/grids/disputes/new/?area=HX01-1-A").status_code == 200
     response = client.post(
         "/grids/disputes/new/",
-        {"area": "HX01-1-A", "title": "t", "description": "d", "colour": "3", "colour_reason": "r"},
+        {
+            "area": "HX01-1-A",
+            "title": "t",
+            "description": "d",
+            "colour": "3",
+            "colour_reason": "r",
+            "source": "order",
+            "order_reference": "LX-1",
+        },
     )
     assert response.status_code == 302
+    assert Dispute.objects.get().order_reference == "LX-1"
     bad = client.post("/grids/disputes/new/", {"area": "HX01-2-A", "title": "t"})
     assert bad.status_code == 200
     assert Dispute.objects.count() == 1
