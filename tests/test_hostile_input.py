@@ -158,6 +158,8 @@ def add_grid_work(scene: Scene) -> None:
     from grids.disputes.services import dispute_report
     from grids.visits.services import household_create
     from orders.meetings import services as meetings
+    from orders.notices import services as notices
+    from orders.projects import services as projects
 
     w = scene.world
     for area, dispatcher in ((w.microgrid, w.dispatcher), (w.other_microgrid, w.other_dispatcher)):
@@ -187,6 +189,20 @@ def add_grid_work(scene: Scene) -> None:
         scene.topic_ids.append(
             meetings.topic_add(
                 meeting_id=meeting.pk, actor=dispatcher, title="t", source="staff"
+            ).pk
+        )
+        compound = area.parent
+        scene.project_ids.append(
+            projects.project_propose(compound=compound, title="t", description="d", phone=PHONE).pk
+        )
+        scene.notice_ids.append(
+            notices.notice_publish(
+                actor=dispatcher,
+                community=compound.parent.parent,
+                title="t",
+                body="b",
+                valid_from=timezone.localdate(),
+                valid_until=timezone.localdate(),
             ).pk
         )
 
