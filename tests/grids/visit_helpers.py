@@ -83,7 +83,10 @@ def build_street() -> Street:
         ),
         official=user_with_post(role=PostRole.STREET_OFFICIAL, area=street, username="s1"),
         other_worker=user_with_post(role=PostRole.GRID_WORKER, area=other_grid, username="w9"),
-        elderly=CareCategory.objects.get(code="elderly_alone"),
+        # get_or_create: a transactional test may run after a flush of the seeded rows.
+        elderly=CareCategory.objects.get_or_create(
+            code="elderly_alone", defaults={"name": "独居老人", "visit_every_days": 7}
+        )[0],
     )
 
 
