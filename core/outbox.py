@@ -144,3 +144,10 @@ def retry_due(*, now: datetime | None = None, limit: int = 200) -> int:
 def _module_enqueue(message_id: int) -> None:
     # Looked up at call time so a test's monkeypatch of ``enqueue`` is seen.
     enqueue(message_id)
+
+
+def staff_address(user) -> tuple[str, str]:
+    """(channel, recipient) for a staff user, per ``SIDAN_STAFF_CHANNEL``."""
+    if settings.SIDAN_STAFF_CHANNEL == "email" and user.email:
+        return "email", user.email
+    return "console", user.username

@@ -134,14 +134,16 @@ class ImportPlan:
 def parse_area_file(*, content: bytes, filename: str) -> tuple[list[ImportRow], list[RowError]]:
     """Read the rows of an upload; never raises for bad input, reports it as errors."""
     try:
-        table = _read_table(content=content, filename=filename)
+        table = read_table(content=content, filename=filename)
         rows, errors = _rows_from_table(table)
     except ImportFileError as exc:
         return [], [RowError(None, str(exc))]
     return rows, errors
 
 
-def _read_table(*, content: bytes, filename: str) -> Iterator[tuple[int, list[str]]]:
+def read_table(*, content: bytes, filename: str) -> Iterator[tuple[int, list[str]]]:
+    """The non-empty rows of an upload as ``(line number, cells)``; raises
+    ``ImportFileError`` for a file it cannot read. Shared by every spreadsheet import."""
     if not content:
         raise ImportFileError(_("文件是空的。"))
     if len(content) > MAX_FILE_BYTES:
@@ -232,40 +234,59 @@ def _cell_text(value: object) -> str:
     return str(value).strip()
 
 
-def _header_key(text: str) -> str | None:
+def header_key(text: str, aliases: Mapping[str, tuple[str, ...]] = HEADER_ALIASES) -> str | None:
+    """Which column ``text`` names among ``aliases`` (spaces and brackets ignored)."""
     norm = re.sub(r"[\s（）()]", "", text).lower()
-    for key, aliases in HEADER_ALIASES.items():
-        if norm in aliases:
+    for key, spellings in aliases.items():
+        if norm in spellings:
             return key
     return None
+
+
+def header_columns(
+    *,
+    header: tuple[int, list[str]] | None,
+    aliases: Mapping[str, tuple[str, ...]],
+    required: Iterable[str],
+) -> dict[str, int]:
+    """Map column keys to their index in the header row; ``ImportFileError`` names the
+    missing required columns."""
+    if header is None:
+        raise ImportFileError(_("文件里没有任何内容。"))
+    header_line, header_cells = header
+    columns: dict[str, int] = {}
+    for index, text in enumerate(header_cells):
+        key = header_key(text, aliases)
+        if key and key not in columns:
+            columns[key] = index
+    required = list(required)
+    missing = [k for k in required if k not in columns]
+    if missing:
+        expected = _("、").join(f"{aliases[k][0]}/{aliases[k][-1]}" for k in required)
+        raise ImportFileError(
+            _("第 %(line)d 行应为表头，缺少列：%(missing)s。需要的列：%(expected)s。")
+            % {
+                "line": header_line,
+                "missing": _("、").join(aliases[k][0] for k in missing),
+                "expected": expected,
+            }
+        )
+    return columns
+
+
+def row_cell(cells: list[str], columns: Mapping[str, int], key: str) -> str:
+    """The stripped text of column ``key`` in a row ("" when the column or cell is absent)."""
+    i = columns.get(key)
+    return cells[i].strip() if i is not None and i < len(cells) else ""
 
 
 def _rows_from_table(
     table: Iterable[tuple[int, list[str]]],
 ) -> tuple[list[ImportRow], list[RowError]]:
     table = iter(table)
-    header = next(table, None)
-    if header is None:
-        raise ImportFileError(_("文件里没有任何内容。"))
-    header_line, header_cells = header
-    columns: dict[str, int] = {}
-    for index, text in enumerate(header_cells):
-        key = _header_key(text)
-        if key and key not in columns:
-            columns[key] = index
-    missing = [k for k in REQUIRED_COLUMNS if k not in columns]
-    if missing:
-        expected = _("、").join(
-            f"{HEADER_ALIASES[k][0]}/{HEADER_ALIASES[k][-1]}" for k in REQUIRED_COLUMNS
-        )
-        raise ImportFileError(
-            _("第 %(line)d 行应为表头，缺少列：%(missing)s。需要的列：%(expected)s。")
-            % {
-                "line": header_line,
-                "missing": _("、").join(HEADER_ALIASES[k][0] for k in missing),
-                "expected": expected,
-            }
-        )
+    columns = header_columns(
+        header=next(table, None), aliases=HEADER_ALIASES, required=REQUIRED_COLUMNS
+    )
 
     rows: list[ImportRow] = []
     errors: list[RowError] = []

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 PATH_SEPARATOR = "/"
@@ -198,3 +199,198 @@ class Post(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_role_display()} · {self.area}"
+
+
+# --- households and visits (走访) --------------------------------------------------
+
+# Days between visits for a household in no care category (每月对居民户走访一次以上).
+DEFAULT_VISIT_EVERY_DAYS = 30
+
+
+class CareCategory(models.Model):
+    """A group that needs closer care (特殊人群), with how often its households are visited."""
+
+    code = models.SlugField(_("编码"), max_length=30, unique=True)
+    name = models.CharField(_("名称"), max_length=40, unique=True)
+    visit_every_days = models.PositiveSmallIntegerField(
+        _("走访周期（天）"), default=7, help_text=_("特殊人群默认每周走访一次。")
+    )
+
+    class Meta:
+        verbose_name = _("关怀类别")
+        verbose_name_plural = _("关怀类别")
+        ordering = ["visit_every_days", "name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(visit_every_days__gte=1, visit_every_days__lte=366),
+                name="carecategory_visit_every_days_range",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Household(models.Model):
+    """A household on a compound/building or micro-grid; ``area_path`` copies the area's
+    path so scope and due lists are one indexed prefix query."""
+
+    area = models.ForeignKey(
+        Area,
+        verbose_name=_("小区/楼栋或微网格"),
+        on_delete=models.PROTECT,
+        related_name="households",
+    )
+    area_path = models.CharField(max_length=255, editable=False)
+    address = models.CharField(_("地址"), max_length=200)
+    unit_room = models.CharField(_("单元/房号"), max_length=40)
+    head_name = models.CharField(_("户主"), max_length=40)
+    phone = models.CharField(_("联系电话"), max_length=11, blank=True)
+    members = models.PositiveSmallIntegerField(_("人数"), default=1)
+    care = models.ManyToManyField(
+        CareCategory, verbose_name=_("关怀类别"), blank=True, related_name="households"
+    )
+    visit_every_days = models.PositiveSmallIntegerField(
+        _("走访周期（天）"), default=DEFAULT_VISIT_EVERY_DAYS
+    )
+    last_visit_at = models.DateTimeField(_("最近走访"), null=True, blank=True)
+    next_visit_due = models.DateField(_("下次走访截止"))
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("住户")
+        verbose_name_plural = _("住户")
+        ordering = ["area_path", "unit_room"]
+        constraints = [
+            models.UniqueConstraint(fields=["area", "unit_room"], name="household_unique_room"),
+            models.CheckConstraint(
+                condition=Q(members__gte=1, members__lte=99), name="household_members_range"
+            ),
+            models.CheckConstraint(
+                condition=Q(visit_every_days__gte=1), name="household_visit_every_days_positive"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["area_path", "next_visit_due"], name="household_path_due"),
+            models.Index(fields=["next_visit_due"], name="household_due"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.address} {self.unit_room}"
+
+
+class VisitKind(models.TextChoices):
+    DOOR = "door", _("入户走访")
+    PHONE = "phone", _("电话走访")
+    NIGHT = "night", _("网格夜访")
+
+
+class Visit(models.Model):
+    household = models.ForeignKey(
+        Household, verbose_name=_("住户"), on_delete=models.CASCADE, related_name="visits"
+    )
+    area_path = models.CharField(max_length=255, editable=False)
+    worker = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("走访人"),
+        on_delete=models.PROTECT,
+        related_name="grid_visits",
+    )
+    kind = models.CharField(_("方式"), max_length=8, choices=VisitKind.choices)
+    visited_at = models.DateTimeField(_("走访时间"))
+    found = models.TextField(_("走访情况"), max_length=1000)
+    need = models.TextField(_("发现的需求"), max_length=1000, blank=True)
+    # Whether the visit came on or before the household's due date (for coverage).
+    on_time = models.BooleanField(_("按时"), default=True)
+
+    class Meta:
+        verbose_name = _("走访记录")
+        verbose_name_plural = _("走访记录")
+        ordering = ["-visited_at", "-pk"]
+        indexes = [
+            models.Index(fields=["worker", "visited_at"], name="visit_worker_at"),
+            models.Index(fields=["area_path", "visited_at"], name="visit_path_at"),
+            models.Index(fields=["household", "visited_at"], name="visit_household_at"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.household} · {self.get_kind_display()}"
+
+
+# --- disputes and the four-colour risk list ------------------------------------------
+
+
+class Dispute(models.Model):
+    """A dispute found on a visit or reported as an order; status and colour change only
+    through ``grids.disputes.services``."""
+
+    area = models.ForeignKey(
+        Area, verbose_name=_("区域"), on_delete=models.PROTECT, related_name="disputes"
+    )
+    area_path = models.CharField(max_length=255, editable=False)
+    title = models.CharField(_("事由"), max_length=100)
+    description = models.TextField(_("情况"), max_length=2000)
+    source = models.CharField(_("来源"), max_length=16)
+    visit = models.ForeignKey(
+        Visit,
+        verbose_name=_("走访记录"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="disputes",
+    )
+    order_reference = models.CharField(_("工单编号"), max_length=32, blank=True)
+    colour = models.PositiveSmallIntegerField(_("风险等级"))
+    colour_reason = models.CharField(_("定级理由"), max_length=300)
+    status = models.CharField(_("环节"), max_length=12)
+    handling_level = models.CharField(_("处置层级"), max_length=12, blank=True)
+    assignee = models.CharField(_("承办"), max_length=100, blank=True)
+    outcome = models.TextField(_("评估结果"), max_length=1000, blank=True)
+    reported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("登记人"),
+        on_delete=models.PROTECT,
+        related_name="reported_disputes",
+    )
+    created_at = models.DateTimeField(_("登记时间"))
+    updated_at = models.DateTimeField(_("更新时间"))
+
+    class Meta:
+        verbose_name = _("矛盾纠纷")
+        verbose_name_plural = _("矛盾纠纷")
+        ordering = ["colour", "-updated_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(colour__gte=1, colour__lte=4), name="dispute_colour_range"
+            ),
+            models.CheckConstraint(
+                condition=Q(
+                    status__in=["screened", "assessed", "assigned", "handled", "evaluated"]
+                ),
+                name="dispute_status_known",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["area_path", "status", "colour"], name="dispute_path_status"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class DisputeEvent(models.Model):
+    dispute = models.ForeignKey(Dispute, on_delete=models.CASCADE, related_name="events")
+    action = models.CharField(max_length=12)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    actor_kind = models.CharField(max_length=12, blank=True)
+    at = models.DateTimeField()
+    from_status = models.CharField(max_length=12, blank=True)
+    to_status = models.CharField(max_length=12)
+    note = models.TextField(blank=True)
+    data = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+        indexes = [models.Index(fields=["dispute", "at"], name="disputeevent_dispute_at")]

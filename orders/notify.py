@@ -13,6 +13,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from core import memo, outbox
+from core.outbox import staff_address
 from grids.models import Post
 from orders.lifecycle import Action, Status
 from orders.models import Order, OrderEvent, OutboxMessage
@@ -65,13 +66,6 @@ def staff_recipients(order: Order) -> list:
 
 def _unit_liaisons(unit_id: int) -> list:
     return [p.user for p in Post.objects.filter(member_unit_id=unit_id).select_related("user")]
-
-
-def staff_address(user) -> tuple[str, str]:
-    """(channel, recipient) for a staff user, per ``SIDAN_STAFF_CHANNEL``."""
-    if settings.SIDAN_STAFF_CHANNEL == "email" and user.email:
-        return "email", user.email
-    return "console", user.username
 
 
 def tell_staff(users, *, order: Order, template: str, body: str, key: str) -> None:

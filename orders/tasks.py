@@ -5,7 +5,7 @@ from celery import shared_task
 from core.outbox import deliver_message
 from orders.sweep import run_sweep
 
-__all__ = ["deliver_message", "sweep"]
+__all__ = ["deliver_message", "notice_digest", "sweep"]
 
 
 @shared_task(name="orders.sweep", ignore_result=True)
@@ -20,3 +20,11 @@ def anonymise_expired() -> None:
     from orders import services
 
     services.anonymise_expired()
+
+
+@shared_task(name="orders.notice_digest", ignore_result=True)
+def notice_digest() -> None:
+    """Beat's periodic run; each opted-in phone gets at most one digest a day."""
+    from orders.notices.services import send_digests
+
+    send_digests()

@@ -4,10 +4,14 @@ from orders.views import (
     detail,
     inbox,
     intake,
+    meetings,
+    notices,
     outbox,
+    projects,
     public,
     qrcodes,
     supervision,
+    visits,
 )
 
 app_name = "orders"
@@ -22,4 +26,8 @@ urlpatterns = (
     + supervision.urlpatterns
     + callbacks.urlpatterns
     + outbox.urlpatterns
+    + visits.urlpatterns
+    + meetings.urlpatterns
+    + projects.urlpatterns
+    + notices.urlpatterns
 )

@@ -108,6 +108,12 @@ class Scene:
     photo_of: dict[int, int] = field(default_factory=dict)  # order id → one photo id
     supervision_ids: list[int] = field(default_factory=list)
     callback_ids: list[int] = field(default_factory=list)
+    household_ids: list[int] = field(default_factory=list)
+    dispute_ids: list[int] = field(default_factory=list)
+    meeting_ids: list[int] = field(default_factory=list)
+    topic_ids: list[int] = field(default_factory=list)
+    project_ids: list[int] = field(default_factory=list)
+    notice_ids: list[int] = field(default_factory=list)
 
 
 def build_scene() -> Scene:
@@ -143,7 +149,62 @@ def build_scene() -> Scene:
         scene.callback_ids.append(task.pk)
     for order in (new, their_new):
         scene.photo_of[order.pk] = order.photos.first().pk
+    add_grid_work(scene)
     return scene
+
+
+def add_grid_work(scene: Scene) -> None:
+    """A household, a dispute and a meeting with a topic in each community."""
+    from grids.disputes.services import dispute_report
+    from grids.visits.services import household_create
+    from orders.meetings import services as meetings
+    from orders.notices import services as notices
+    from orders.projects import services as projects
+
+    w = scene.world
+    for area, dispatcher in ((w.microgrid, w.dispatcher), (w.other_microgrid, w.other_dispatcher)):
+        household = household_create(
+            area=area, address="幸福路", unit_room="1-101", head_name="张", phone=PHONE
+        )
+        scene.household_ids.append(household.pk)
+        scene.dispute_ids.append(
+            dispute_report(
+                actor=dispatcher,
+                area=area,
+                title="纠纷",
+                description="d",
+                colour=2,
+                colour_reason="r",
+            ).pk
+        )
+        meeting = meetings.meeting_create(
+            actor=dispatcher,
+            community=area.parent.parent.parent,
+            title="议事会",
+            held_on=timezone.localdate(),
+            place="p",
+            attendees="a",
+        )
+        scene.meeting_ids.append(meeting.pk)
+        scene.topic_ids.append(
+            meetings.topic_add(
+                meeting_id=meeting.pk, actor=dispatcher, title="t", source="staff"
+            ).pk
+        )
+        compound = area.parent
+        scene.project_ids.append(
+            projects.project_propose(compound=compound, title="t", description="d", phone=PHONE).pk
+        )
+        scene.notice_ids.append(
+            notices.notice_publish(
+                actor=dispatcher,
+                community=compound.parent.parent,
+                title="t",
+                body="b",
+                valid_from=timezone.localdate(),
+                valid_until=timezone.localdate(),
+            ).pk
+        )
 
 
 ROLES = (
@@ -204,7 +265,18 @@ def valid_values(converter: str, name: str, scene: Scene) -> list[str]:
     if name == "task_id":
         return [str(i) for i in scene.callback_ids]
     if name == "action":
-        return list(ACTION_FORMS) + ["close_unrated"]
+        from grids.disputes.lifecycle import DisputeAction
+        from orders.meetings.lifecycle import MeetingAction
+
+        return (
+            list(ACTION_FORMS)
+            + ["close_unrated"]
+            + list(DisputeAction.values)
+            + list(MeetingAction.values)
+            + ["approve", "progress", "complete", "pin", "unpin", "withdraw"]
+        )
+    if name in ("household_id", "dispute_id", "meeting_id", "topic_id", "project_id", "notice_id"):
+        return [str(i) for i in getattr(scene, name.replace("_id", "_ids"))]
     if name == "token":
         return [o.tracking_token for o in ours + theirs]
     if name == "code":

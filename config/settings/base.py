@@ -342,6 +342,13 @@ SIDAN_SMS_GATEWAY_KEY = env.str("SIDAN_SMS_GATEWAY_KEY", default="")
 SIDAN_SMS_GATEWAY_TIMEOUT = env.float("SIDAN_SMS_GATEWAY_TIMEOUT", default=10.0)
 # How staff are told (chase, overdue, assignment): "console" (by username) or "email".
 SIDAN_STAFF_CHANNEL = env.str("SIDAN_STAFF_CHANNEL", default="console")
+# The due-visit reminder: how often beat checks, and the local hour from which it sends
+# (each grid worker gets at most one a day: docs/grid-work.md).
+SIDAN_VISIT_REMINDER_SECONDS = env.float("SIDAN_VISIT_REMINDER_SECONDS", default=900.0)
+SIDAN_VISIT_REMINDER_HOUR = env.int("SIDAN_VISIT_REMINDER_HOUR", default=8)
+# The community notice SMS digest: how often beat checks, and the local hour it sends from.
+SIDAN_NOTICE_DIGEST_SECONDS = env.float("SIDAN_NOTICE_DIGEST_SECONDS", default=900.0)
+SIDAN_NOTICE_DIGEST_HOUR = env.int("SIDAN_NOTICE_DIGEST_HOUR", default=18)
 
 CELERY_BEAT_SCHEDULE = {
     "worker-heartbeat": {
@@ -360,4 +367,16 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 3600.0,
         "options": {"expires": 3600.0},
     },
+    "notice-digest": {
+        "task": "orders.notice_digest",
+        "schedule": SIDAN_NOTICE_DIGEST_SECONDS,
+        "options": {"expires": SIDAN_NOTICE_DIGEST_SECONDS},
+    },
+    "visit-reminders": {
+        "task": "grids.visit_reminders",
+        "schedule": SIDAN_VISIT_REMINDER_SECONDS,
+        "options": {"expires": SIDAN_VISIT_REMINDER_SECONDS},
+    },
 }
+# Hands a micro-project proposal needs in a community without its own threshold.
+SIDAN_PROJECT_HANDS_DEFAULT = env.int("SIDAN_PROJECT_HANDS_DEFAULT", default=10)

@@ -10,6 +10,8 @@ from orders.models.deadlines import (
     DeadlineUnit,
     SignOverdueAction,
 )
+from orders.models.meetings import Meeting, MeetingEvent, MeetingOrder, MeetingTopic
+from orders.models.notices import Notice, NoticeSubscription
 from orders.models.order import (
     STAFF_CHANNELS,
     CancelReason,
@@ -26,6 +28,13 @@ from orders.models.order import (
     phone_validator,
 )
 from orders.models.outbox import OutboxMessage
+from orders.models.projects import (
+    MicroProject,
+    ProjectEvaluation,
+    ProjectEvent,
+    ProjectHand,
+    ProjectThreshold,
+)
 from orders.models.supervision import (
     CallbackStatus,
     CallbackTask,
@@ -33,9 +42,22 @@ from orders.models.supervision import (
     SupervisionKind,
 )
 from orders.models.verification import PhoneVerification
+from orders.models.visits import VisitOrder
 
 __all__ = [
+    "Notice",
+    "NoticeSubscription",
+    "MicroProject",
+    "ProjectEvaluation",
+    "ProjectEvent",
+    "ProjectHand",
+    "ProjectThreshold",
+    "Meeting",
+    "MeetingEvent",
+    "MeetingOrder",
+    "MeetingTopic",
     "STAFF_CHANNELS",
+    "VisitOrder",
     "Action",
     "CalendarDay",
     "CalendarDayKind",

@@ -53,11 +53,14 @@ from orders.services.supervision import (
     supervision_add_note,
     supervision_resolve,
 )
+from orders.services.visits import VisitResult, visit_with_order
 
 __all__ = [
     "anonymise_expired",
     "order_wall_moderate",
     "resident_erase",
+    "VisitResult",
+    "visit_with_order",
     "LOCK_RELATED",
     "MAX_PHOTOS",
     "RESIDENT",

@@ -3,6 +3,7 @@ import time
 from django.core.management.base import BaseCommand
 
 from accounts.demo import enrol_demo_devices, refuse_in_production
+from demo.grid_work import build_demo_grid_work
 from demo.orders import build_demo_orders
 from demo.street import build_demo
 
@@ -18,13 +19,20 @@ class Command(BaseCommand):
         started = time.monotonic()
         report = build_demo()
         orders = build_demo_orders()
+        grid = build_demo_grid_work()
         elapsed = time.monotonic() - started
         made = "already there" if orders.skipped else f"{orders.created} orders"
+        grid_work = (
+            "already there"
+            if grid.skipped
+            else f"{grid.households} households, {grid.visits} visits, {grid.disputes} disputes, "
+            f"{grid.meetings} meetings, {grid.projects} projects, {grid.notices} notices"
+        )
         self.stdout.write(
             self.style.SUCCESS(
                 f"Created {report.areas_created} areas, {report.units_created} member units, "
                 f"{report.users_created} users, {report.posts_created} posts; demo orders: {made} "
-                f"in {elapsed:.1f}s."
+                f"; grid work: {grid_work} in {elapsed:.1f}s."
             )
         )
         rows = [("username", "role", "area", "password"), *report.logins]

@@ -1,0 +1,1 @@
+"""Community notices (公告): publish, pin, withdraw; residents' SMS digest opt-in."""
