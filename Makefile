@@ -15,11 +15,12 @@ MANAGE := $(BIN)/python manage.py
 STAMP := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help install run test lint migrate demo collectstatic shell
+.PHONY: help install run test lint migrate demo collectstatic shell bench
 
 help:
 	@echo "make run     install, migrate, load the demo, then serve http://127.0.0.1:$(PORT) with a Celery worker and beat"
 	@echo "make test    install, lint (ruff check + ruff format --check), then run the whole test suite"
+	@echo "make bench   every daily page at 10,000 and 1,000,000 orders on PostgreSQL + Redis (docs/scale.md)"
 	@echo "make migrate | make demo | make collectstatic | make shell"
 
 $(BIN)/python:
@@ -54,3 +55,9 @@ test: lint
 
 shell: install
 	$(MANAGE) shell
+
+# The city benchmark (docs/scale.md): PostgreSQL + Redis, wrk from apt. Settings via
+# BENCH_* variables, e.g. `make bench BENCH_SECONDS=4 BENCH_SIZES=10000`.
+bench: collectstatic
+	@command -v wrk >/dev/null || { echo "installing wrk"; sudo -n apt-get install -y wrk 2>/dev/null || apt-get install -y wrk; }
+	$(BIN)/python bench/run.py

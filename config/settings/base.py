@@ -295,6 +295,9 @@ SIDAN_QR_SHEETS_PER_MINUTE = env.int("SIDAN_QR_SHEETS_PER_MINUTE", default=4)
 # Development only (`make run` turns it on): the staff outbox shows one-time codes and the
 # console sender logs codes and tracking links (core.redact). Production refuses it.
 SIDAN_DEV_REVEAL_SECRETS = env.bool("SIDAN_DEV_REVEAL_SECRETS", default=False)
+# Only config.settings.bench (which production refuses) turns this on: the resident form
+# then takes the posted phone as proven. Not read from the environment on purpose.
+SIDAN_BENCH_TRUST_PHONE = False
 if PRODUCTION and SIDAN_DEV_REVEAL_SECRETS:
     raise ImproperlyConfigured("SIDAN_DEV_REVEAL_SECRETS cannot be on in production.")
 # One-time code sends, counted in the shared cache: per client address per hour and for the
