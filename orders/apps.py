@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class OrdersConfig(AppConfig):
     name = "orders"
     verbose_name = _("四单")
+
+    def ready(self) -> None:
+        from orders import signals  # noqa: F401  (connects the area-move receivers)

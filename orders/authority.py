@@ -7,14 +7,45 @@ The order services check it before every move (``check_move``); selectors use
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from core.actors import SYSTEM, Actor
-from grids.access import DISPATCH_ROLES, access_for, area_in_scope, scope_q
+from grids.access import DISPATCH_ROLES, access_for, area_in_scope
+from grids.models import AreaLevel
 from orders.errors import OrderError
 from orders.lifecycle import Action
+
+
+def order_area_q(
+    user: AbstractBaseUser | AnonymousUser, *, prefix: str = "", roles: Iterable[str] | None = None
+) -> Q:
+    """Orders in the subtrees of the user's posts (those with ``roles``, or all of them).
+
+    A post on a street or a community matches the order's own ``street_id`` or
+    ``community_id`` (indexed, no join); a post further down matches the area's path.
+    """
+    access = access_for(user)
+    if access.is_superuser:
+        return Q()
+    posts = [p for p in access.posts if roles is None or p.role in roles]
+    q = Q(pk__in=[])
+    roots = sorted({(p.area_path, p.area_level, p.area_id) for p in posts})
+    kept: list[str] = []
+    for path, level, area_id in roots:
+        if any(path.startswith(r) for r in kept):
+            continue
+        kept.append(path)
+        if level == AreaLevel.STREET:
+            q |= Q(**{f"{prefix}street_id": area_id})
+        elif level == AreaLevel.COMMUNITY:
+            q |= Q(**{f"{prefix}community_id": area_id})
+        else:
+            q |= Q(**{f"{prefix}area__path__startswith": path})
+    return q
 
 
 def order_scope_q(user: AbstractBaseUser | AnonymousUser, *, prefix: str = "") -> Q:
@@ -22,7 +53,7 @@ def order_scope_q(user: AbstractBaseUser | AnonymousUser, *, prefix: str = "") -
     access = access_for(user)
     if access.is_superuser:
         return Q()
-    q = scope_q(user, path_field=f"{prefix}area__path")
+    q = order_area_q(user, prefix=prefix)
     if getattr(user, "pk", None):
         q |= Q(**{f"{prefix}handler_user_id": user.pk})
     unit_ids = access.member_unit_ids()

@@ -30,9 +30,9 @@ class BoardFilterForm(forms.Form):
     status = forms.ChoiceField(
         label=_("状态"), required=False, choices=[("", _("全部状态"))] + Status.choices
     )
-    category = forms.ModelChoiceField(
-        label=_("类别"), required=False, queryset=Category.objects.all(), empty_label=_("全部类别")
-    )
+    # Choices read once in __init__ (one query draws and validates them; a ModelChoiceField
+    # would read the categories to draw the select and again to check the pick).
+    category = forms.TypedChoiceField(label=_("类别"), required=False, coerce=int, empty_value=None)
     grid = forms.ChoiceField(label=_("网格"), required=False)
     tier = forms.TypedChoiceField(
         label=_("层级"),
@@ -56,15 +56,17 @@ class BoardFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.grids = {g.code: g for g in grids}
         self.fields["grid"].choices = [("", _("全部网格"))] + [(g.code, g.name) for g in grids]
+        self.fields["category"].choices = [("", _("全部类别"))] + [
+            (pk, name) for pk, name in Category.objects.values_list("pk", "name")
+        ]
 
     def filters(self) -> BoardFilters:
         """The filters to apply; a bad value is ignored rather than emptying the board."""
         data = self.cleaned_data if self.is_valid() else {}
-        category = data.get("category")
         return BoardFilters(
             queue=data.get("queue") or BoardFilters.queue,
             status=data.get("status") or "",
-            category_id=category.pk if category else None,
+            category_id=data.get("category"),
             grid=self.grids.get(data.get("grid") or ""),
             tier=data.get("tier"),
             channel=data.get("channel") or "",

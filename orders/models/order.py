@@ -85,6 +85,30 @@ class Order(models.Model):
     area = models.ForeignKey(
         "grids.Area", verbose_name=_("位置"), on_delete=models.PROTECT, related_name="orders"
     )
+    # The area's community and street, set once at placement by the one writer
+    # (services.order_place) and kept when an area moves (orders.signals): every scoped read
+    # filters on them, with the composite indexes below, instead of joining the area table
+    # with a path LIKE.
+    community = models.ForeignKey(
+        "grids.Area",
+        verbose_name=_("社区"),
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
+    )
+    street = models.ForeignKey(
+        "grids.Area",
+        verbose_name=_("街道"),
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
+    )
     description = models.TextField(_("问题描述"), max_length=2000)
     resident_phone = models.CharField(_("联系电话"), max_length=11, validators=[phone_validator])
     resident_name = models.CharField(_("称呼"), max_length=40, blank=True)
@@ -188,6 +212,22 @@ class Order(models.Model):
         ordering = ["-placed_at"]
         indexes = [
             models.Index(fields=["status", "placed_at"], name="order_status_placed"),
+            # Scoped reads (issue 8): the board's queues and its grouped counts (index-only),
+            # the "all" and category views newest first, the wall, the rates' period.
+            models.Index(
+                fields=["community", "status", "queue_reason", "placed_at", "id"],
+                name="order_comm_status_queue",
+            ),
+            models.Index(fields=["community", "placed_at", "id"], name="order_comm_placed"),
+            models.Index(
+                fields=["community", "category", "placed_at", "id"], name="order_comm_cat_placed"
+            ),
+            models.Index(fields=["community", "resolved_at"], name="order_comm_resolved"),
+            models.Index(fields=["street", "resolved_at"], name="order_street_resolved"),
+            models.Index(fields=["street", "placed_at", "id"], name="order_street_placed"),
+            # The handler inbox: a handler's open orders, not their whole history.
+            models.Index(fields=["handler_user", "status"], name="order_handler_user_status"),
+            models.Index(fields=["handler_unit", "status"], name="order_handler_unit_status"),
             models.Index(fields=["resident_phone", "placed_at"], name="order_phone_placed"),
             # Resolution-overdue candidates only: open, handled, not yet marked overdue.
             models.Index(
@@ -263,7 +303,11 @@ class OrderEvent(models.Model):
         verbose_name = _("工单事件")
         verbose_name_plural = _("工单事件")
         ordering = ["at", "id"]
-        indexes = [models.Index(fields=["order", "at"], name="orderevent_order_at")]
+        indexes = [
+            models.Index(fields=["order", "at"], name="orderevent_order_at"),
+            # The three rates: the period's RESOLVE events (orders.selectors.rates).
+            models.Index(fields=["action", "at"], name="orderevent_action_at"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.order_id} {self.action}"

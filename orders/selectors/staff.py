@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet, Value
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -36,6 +36,7 @@ QUEUES: dict[str, tuple[Any, Q]] = {
     "all": (_("全部"), Q()),
 }
 DEFAULT_QUEUE = QueueReason.NEW
+OVERDUE_KEY = "overdue"
 
 # Roles whose orders arrive in the handler inbox.
 INBOX_ROLES = (
@@ -68,6 +69,24 @@ def board_communities(*, user: AbstractBaseUser) -> list[Area]:
     return list(qs.filter(paths_q(paths, "path"))) if paths else []
 
 
+def board_places(*, user: AbstractBaseUser) -> tuple[list[Area], dict[int, list[Area]]]:
+    """``board_communities`` and each one's grids (for the grid filter) — ONE query."""
+    qs = Area.objects.filter(level__in=[AreaLevel.COMMUNITY, AreaLevel.GRID]).order_by("path")
+    info = access.access_for(user)
+    if not info.is_superuser:
+        paths = info.paths_for(*access.DISPATCH_ROLES)
+        if not paths:
+            return [], {}
+        qs = qs.filter(paths_q(paths, "path"))
+    rows = list(qs)
+    communities = [a for a in rows if a.level == AreaLevel.COMMUNITY]
+    grids: dict[int, list[Area]] = {c.pk: [] for c in communities}
+    for area in rows:
+        if area.level == AreaLevel.GRID and area.parent_id in grids:
+            grids[area.parent_id].append(area)
+    return communities, grids
+
+
 def community_grids(*, community: Area) -> QuerySet[Area]:
     return Area.objects.filter(level=AreaLevel.GRID, path__startswith=community.path).order_by(
         "path"
@@ -75,8 +94,11 @@ def community_grids(*, community: Area) -> QuerySet[Area]:
 
 
 def board_base(*, community: Area) -> QuerySet[Order]:
-    """Every order of one community (its subtree). Callers have checked the community."""
-    return Order.objects.filter(area__path__startswith=community.path)
+    """Every order of one community (its subtree). Callers have checked the community.
+
+    Filters on the order's own ``community_id`` (set by the writer), so each list and count
+    is a range of one of the ``order_comm_*`` indexes, never a join with a path LIKE."""
+    return Order.objects.filter(community_id=community.pk)
 
 
 @dataclass(frozen=True)
@@ -120,12 +142,38 @@ def board_orders(*, community: Area, filters: BoardFilters) -> QuerySet[Order]:
 
 
 def board_counts(*, community: Area) -> dict[str, int]:
-    """Orders per board tab, plus the overdue ones — ONE aggregate query."""
-    aggregates = {
-        key: Count("id", filter=q) if q else Count("id") for key, (_l, q) in QUEUES.items()
-    }
-    aggregates["overdue"] = Count("id", filter=overdue_q())
-    return board_base(community=community).aggregate(**aggregates)
+    """Orders per board tab, plus the overdue ones — ONE query.
+
+    The orders grouped by (status, queue reason), an index-only scan of
+    ``order_comm_status_queue``, with the overdue count (open statuses only, a few rows
+    each) as one more row of the same statement; the tabs are summed from the groups."""
+    base = board_base(community=community)
+    grouped = base.values_list("status", "queue_reason").annotate(n=Count("id")).order_by()
+    overdue = (
+        base.filter(overdue_q())
+        .annotate(g_status=Value(OVERDUE_KEY), g_queue=Value(""))
+        .values_list("g_status", "g_queue")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    counts = {key: 0 for key in QUEUES} | {OVERDUE_KEY: 0}
+    for status, queue_reason, n in grouped.union(overdue, all=True):
+        if status == OVERDUE_KEY:
+            counts[OVERDUE_KEY] += n
+            continue
+        counts["all"] += n
+        if status in OPEN_STATUSES:
+            counts["open"] += n
+        if status == Status.AWAITING_DISPATCH and queue_reason in counts:
+            counts[queue_reason] += n
+    return counts
+
+
+def board_count_for(*, counts: dict[str, int], filters: BoardFilters) -> int | None:
+    """The board list's row count when ``board_counts`` already has it (only a tab chosen)."""
+    if filters.queue not in QUEUES or filters != BoardFilters(queue=filters.queue):
+        return None
+    return counts[filters.queue]
 
 
 def board_tabs(*, counts: dict[str, int]) -> list[dict]:

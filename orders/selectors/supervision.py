@@ -5,8 +5,8 @@ from __future__ import annotations
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 
-from grids import access
 from grids.models import PostRole
+from orders import authority
 from orders.lifecycle import Status
 from orders.models import CallbackStatus, CallbackTask, SupervisionItem
 
@@ -19,7 +19,7 @@ def supervision_items_for_user(
 ) -> QuerySet[SupervisionItem]:
     """Supervision items on orders in the user's street-official scope, with their holders."""
     qs = SupervisionItem.objects.filter(
-        access.scope_q(user, path_field="order__area__path", roles=SUPERVISION_ROLES)
+        authority.order_area_q(user, prefix="order__", roles=SUPERVISION_ROLES)
     ).select_related(
         "order", "order__category", "order__area", "order__handler_user", "order__handler_unit"
     )
@@ -32,7 +32,7 @@ def callbacks_for_user(*, user) -> QuerySet[CallbackTask]:
     """Pending callbacks on orders still awaiting a rating, in the user's dispatch scope."""
     return (
         CallbackTask.objects.filter(
-            access.scope_q(user, path_field="order__area__path", roles=CALLBACK_ROLES),
+            authority.order_area_q(user, prefix="order__", roles=CALLBACK_ROLES),
             status=CallbackStatus.PENDING,
             order__status=Status.AWAITING_RATING,
         )

@@ -27,7 +27,7 @@ from django.utils.translation import gettext as _
 from core import clock, writer
 from core.actors import RESIDENT, Actor
 from grids import access
-from grids.models import Area, AreaLevel, MemberUnit
+from grids.models import PATH_SEPARATOR, Area, AreaLevel, MemberUnit
 from orders import authority, deadlines, events, notify
 from orders.errors import OrderError
 from orders.lifecycle import (
@@ -241,6 +241,14 @@ def _next_reference(*, prefix: str, day) -> str:
     raise OrderError("reference", _("暂时无法生成工单编号，请重试。"))
 
 
+def scope_ids(area: Area) -> tuple[int | None, int | None]:
+    """(community id, street id) of an area, read off its path — one query."""
+    codes = area.ancestor_codes
+    paths = [PATH_SEPARATOR.join(codes[:n]) + PATH_SEPARATOR for n in (1, 2) if len(codes) >= n]
+    by_level = dict(Area.objects.filter(path__in=paths).values_list("level", "id"))
+    return by_level.get(AreaLevel.COMMUNITY), by_level.get(AreaLevel.STREET)
+
+
 def order_place(
     *,
     category: Category,
@@ -271,9 +279,12 @@ def order_place(
     description = clean_text(description, required=True, what="问题描述")
     now = clock.now()
     actor = Actor.staff(placed_by) if placed_by else Actor.resident()
+    community_id, street_id = scope_ids(area)
     with transaction.atomic():
         order = Order.objects.create(
             reference=_next_reference(prefix=area.ancestor_codes[0], day=timezone.localdate(now)),
+            community_id=community_id,
+            street_id=street_id,
             tracking_token=secrets.token_urlsafe(24),
             category=category,
             nature=nature,

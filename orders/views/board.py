@@ -29,23 +29,28 @@ def counts_context(*, community) -> dict:
 @login_required
 @require_GET
 def board(request: HttpRequest) -> HttpResponse:
-    communities = selectors.board_communities(user=request.user)
+    communities, grids_of = selectors.board_places(user=request.user)
     if not communities:
         raise Http404
     by_code = {c.code: c for c in communities}
     community = by_code.get(request.GET.get("community", ""), communities[0])
-    grids = list(selectors.community_grids(community=community))
+    grids = grids_of[community.pk]
     form = BoardFilterForm(request.GET, grids=grids)
     filters = form.filters()
-    page = Paginator(
+    counts = counts_context(community=community)
+    paginator = Paginator(
         selectors.board_orders(community=community, filters=filters), selectors.BOARD_PAGE_SIZE
-    ).get_page(request.GET.get("page"))
+    )
+    known = selectors.board_count_for(counts=counts["counts"], filters=filters)
+    if known is not None:
+        paginator.count = known  # the tab's count is the list's: no second COUNT(*)
+    page = paginator.get_page(request.GET.get("page"))
     context = {
         "communities": communities,
         "form": form,
         "queue": filters.queue,
         "page": page,
-        **counts_context(community=community),
+        **counts,
     }
     template = "orders/staff/board.html#rows" if request.htmx else "orders/staff/board.html"
     return render(request, template, context)

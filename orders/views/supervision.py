@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
@@ -17,13 +18,18 @@ from orders.forms.deadlines import SupervisionNoteForm
 from orders.selectors import supervision as selectors
 from orders.views.common import require_role
 
+SUPERVISION_PAGE_SIZE = 25
+
 
 @login_required
 def supervision_list(request: HttpRequest) -> HttpResponse:
     require_role(request, selectors.SUPERVISION_ROLES)
     now = clock.now()
     items = []
-    for item in selectors.supervision_items_for_user(user=request.user):
+    page = Paginator(
+        selectors.supervision_items_for_user(user=request.user), SUPERVISION_PAGE_SIZE
+    ).get_page(request.GET.get("page"))
+    for item in page.object_list:
         order = item.order
         since = order.signed_at or order.dispatched_at or order.placed_at
         items.append(
@@ -35,7 +41,9 @@ def supervision_list(request: HttpRequest) -> HttpResponse:
                 "form": SupervisionNoteForm(prefix=f"s{item.pk}"),
             }
         )
-    return render(request, "orders/deadlines/supervision.html", {"items": items, "now": now})
+    return render(
+        request, "orders/deadlines/supervision.html", {"items": items, "now": now, "page": page}
+    )
 
 
 @login_required

@@ -137,9 +137,21 @@ def test_board_query_count_does_not_grow_with_rows(world, client):
     twenty_five, n25 = _board_queries(client)
     assert (n5, n25) == (5, 25)
     assert five == twenty_five
-    # session, user, posts, communities, grids, categories (filter select), rows count,
-    # rows page, counts aggregate
-    assert twenty_five == 9
+    # session, user, posts, communities with their grids, categories (filter select),
+    # counts (one grouped query, which also gives the tab's row count), rows page
+    assert twenty_five == 7
+
+
+def test_filtered_board_stays_within_eight_queries(world, client):
+    client.force_login(world.dispatcher)
+    for _ in range(30):
+        dispatched(world)
+    category = Order.objects.first().category_id
+    for params in ({"queue": "open", "category": category}, {"queue": "all", "q": "灯"}):
+        with CaptureQueriesContext(connection) as ctx:
+            response = client.get(BOARD, {**params, "page": 2})
+        assert response.status_code == 200
+        assert len(ctx.captured_queries) <= 8, [q["sql"][:80] for q in ctx.captured_queries]
 
 
 def test_counts_are_one_aggregate_query(world, django_assert_num_queries):
