@@ -345,6 +345,8 @@ def run_sweep() -> list[str]:
         print("  " + line)
     if out.returncode:
         print(out.stderr[-2000:])
+        failed = [line for line in out.stderr.splitlines() if line.strip()][-3:]
+        lines += ["bench/sweep_bench.py FAILED:", *failed]
     return lines
 
 

@@ -60,4 +60,8 @@ class Migration(migrations.Migration):
             model_name="order",
             index=models.Index(fields=["handler_unit", "status"], name="order_handler_unit_status"),
         ),
+        migrations.AddIndex(
+            model_name="outboxmessage",
+            index=models.Index(fields=["template"], name="outboxmsg_template"),
+        ),
     ]

@@ -31,4 +31,6 @@ class OutboxMessage(AbstractOutboxMessage):
                 name="outbox_pending_next",
                 condition=Q(status="pending"),
             ),
+            # The outbox page's template filter (orders.selectors.outbox.outbox_templates).
+            models.Index(fields=["template"], name="outboxmsg_template"),
         ]

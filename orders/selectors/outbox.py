@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.db import connection
 from django.db.models import QuerySet
 
 from core import redact
@@ -33,6 +34,24 @@ def outbox_for_user(
     if template:
         qs = qs.filter(template=template)
     return qs.order_by("-created_at", "-id")
+
+
+def outbox_templates() -> list[str]:
+    """The message templates present, for the filter select — a loose index scan.
+
+    A recursive query walks ``outboxmsg_template``: one index probe per distinct template
+    (a dozen), not a DISTINCT over every message ever queued."""
+    table = connection.ops.quote_name(OutboxMessage._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"WITH RECURSIVE t(template) AS ("
+            f" SELECT MIN(template) FROM {table}"
+            f" UNION ALL"
+            f" SELECT (SELECT MIN(template) FROM {table} WHERE template > t.template)"
+            f" FROM t WHERE t.template IS NOT NULL"
+            f") SELECT template FROM t WHERE template IS NOT NULL"
+        )
+        return [row[0] for row in cursor.fetchall()]
 
 
 def outbox_row(message: OutboxMessage) -> dict:

@@ -8,7 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import path
 
-from orders.models import OutboxMessage, OutboxStatus
+from orders.models import OutboxStatus
 from orders.selectors import outbox as selectors
 from orders.views.common import require_role
 
@@ -18,7 +18,7 @@ OUTBOX_CHANNELS = ["console", "email", "sms"]
 @login_required
 def outbox_list(request: HttpRequest) -> HttpResponse:
     require_role(request, selectors.OUTBOX_ROLES)
-    templates = sorted(set(OutboxMessage.objects.values_list("template", flat=True).distinct()))
+    templates = selectors.outbox_templates()
     choices = {"status": OutboxStatus.values, "channel": OUTBOX_CHANNELS, "template": templates}
     # A filter is one of the offered values or nothing: typed-in garbage (a NUL byte breaks
     # a PostgreSQL query) shows the unfiltered list.
