@@ -24,13 +24,12 @@ import django  # noqa: E402
 
 django.setup()
 
+import run  # noqa: E402
 from django.contrib.auth import get_user_model  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django_otp.plugins.otp_totp.models import TOTPDevice  # noqa: E402
-
-import run  # noqa: E402
 
 
 def main() -> None:
@@ -55,9 +54,10 @@ def main() -> None:
             response = client.get(path)
             elapsed = (time.monotonic() - started) * 1000
         queries = sorted(ctx.captured_queries, key=lambda q: -float(q["time"]))
+        sql_ms = sum(float(q["time"]) for q in queries) * 1000
         print(
             f"\n## {label} ({path}): {response.status_code}, {elapsed:.0f} ms in-process, "
-            f"{len(queries)} queries, SQL total {sum(float(q['time']) for q in queries) * 1000:.0f} ms"
+            f"{len(queries)} queries, SQL total {sql_ms:.0f} ms"
         )
         if not queries:
             continue

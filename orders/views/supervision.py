@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
@@ -19,6 +20,38 @@ from orders.selectors import supervision as selectors
 from orders.views.common import require_role
 
 SUPERVISION_PAGE_SIZE = 25
+MAX_PAGE = 10_000
+
+
+@dataclass
+class WindowPage:
+    """A page read as one LIMIT size+1 query: previous/next links, no COUNT(*) of the scope
+    (the street's open supervision items can be thousands; counting them joined every order
+    of the street on every request)."""
+
+    number: int
+    object_list: list
+    has_next: bool
+
+    @property
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+    def previous_page_number(self) -> int:
+        return self.number - 1
+
+    def next_page_number(self) -> int:
+        return self.number + 1
+
+
+def window_page(queryset, raw_number: str | None, *, size: int) -> WindowPage:
+    try:
+        number = min(max(int(raw_number or 1), 1), MAX_PAGE)
+    except (TypeError, ValueError):
+        number = 1
+    start = (number - 1) * size
+    rows = list(queryset[start : start + size + 1])
+    return WindowPage(number=number, object_list=rows[:size], has_next=len(rows) > size)
 
 
 @login_required
@@ -26,9 +59,11 @@ def supervision_list(request: HttpRequest) -> HttpResponse:
     require_role(request, selectors.SUPERVISION_ROLES)
     now = clock.now()
     items = []
-    page = Paginator(
-        selectors.supervision_items_for_user(user=request.user), SUPERVISION_PAGE_SIZE
-    ).get_page(request.GET.get("page"))
+    page = window_page(
+        selectors.supervision_items_for_user(user=request.user),
+        request.GET.get("page"),
+        size=SUPERVISION_PAGE_SIZE,
+    )
     for item in page.object_list:
         order = item.order
         since = order.signed_at or order.dispatched_at or order.placed_at

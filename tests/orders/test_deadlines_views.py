@@ -185,3 +185,24 @@ def test_countdown_shows_time_left_and_overdue():
 def test_mask_phone():
     assert mask_phone("13800138000") == "138****8000"
     assert mask_phone("pm") == "pm"
+
+
+def test_supervision_list_is_paged_without_counting_the_scope(
+    world, client, django_assert_max_num_queries, monkeypatch
+):
+    from orders.views import supervision as view
+
+    monkeypatch.setattr(view, "SUPERVISION_PAGE_SIZE", 2)
+    orders = [world.place() for _ in range(3)]
+    for order in orders:
+        SupervisionItem.objects.create(order=order, kind="overdue", raised_at=clock.now())
+    login(client, world.street_official)
+    # session, user, posts, one LIMIT 3 page (no COUNT)
+    with django_assert_max_num_queries(4):
+        first = client.get(reverse("orders:supervision")).content.decode()
+    second = client.get(reverse("orders:supervision"), {"page": 2}).content.decode()
+    assert [o.reference in first for o in orders] == [True, True, False]
+    assert [o.reference in second for o in orders] == [False, False, True]
+    assert "page=2" in first and "page=1" in second
+    for bad in ("x", "-3", "99999999999999999999"):
+        assert client.get(reverse("orders:supervision"), {"page": bad}).status_code == 200
