@@ -133,6 +133,9 @@ COLUMNS = [
     "resolved_at",
     "closed_at",
     "updated_at",
+    "show_on_wall",
+    "wall_hidden",
+    "wall_text",
 ]
 
 
@@ -238,7 +241,7 @@ def load(area, pm, category) -> None:
                         None,
                         now,
                     ]
-                copy.write_row(row)
+                copy.write_row(row + [False, False, ""])
         cursor.execute("ANALYZE orders_order")
     print(f"loaded {TOTAL:,} orders in {time.monotonic() - started:.1f}s")
 
