@@ -98,9 +98,7 @@ def _snapshot() -> dict:
             (m.order_id, m.recipient, m.channel, m.template, m.body, m.area_path)
             + (m.status, m.next_attempt_at, ":".join(key), repr(m.payload))
         )
-    callbacks = sorted(
-        CallbackTask.objects.values_list("order_id", "due_at", "status"), key=repr
-    )
+    callbacks = sorted(CallbackTask.objects.values_list("order_id", "due_at", "status"), key=repr)
     return {
         "orders": orders,
         "events": events,
