@@ -28,8 +28,15 @@ from orders.sweep import run_sweep
 from tests.orders.test_sweep_rules import dispatched, resolved
 
 
-class Undo(Exception):
-    pass
+# Dedupe keys whose second part is the id of the event (or supervision item) they follow.
+BY_EVENT = {
+    "assigned",
+    "rating_request",
+    "chase",
+    "sign_overdue",
+    "sign_overdue_dispatch",
+    "resolve_overdue",
+}
 
 
 def _mixed_batch(world):
@@ -91,8 +98,8 @@ def _snapshot() -> dict:
     messages = []
     for m in OutboxMessage.objects.all():
         key = (m.dedupe_key or "").split(":")
-        if len(key) > 1 and key[1].isdigit():
-            kind = "s" if m.template == "supervision_raised" else "e"
+        if key[0] in BY_EVENT or key[0] == "supervision_raised":
+            kind = "s" if key[0] == "supervision_raised" else "e"
             key[1] = names[(kind, int(key[1]))]
         messages.append(
             (m.order_id, m.recipient, m.channel, m.template, m.body, m.area_path)
