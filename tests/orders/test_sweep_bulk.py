@@ -27,7 +27,6 @@ from orders.models import (
 from orders.sweep import run_sweep
 from tests.orders.test_sweep_rules import dispatched, resolved
 
-
 # Dedupe keys whose second part is the id of the event (or supervision item) they follow.
 BY_EVENT = {
     "assigned",
