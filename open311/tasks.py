@@ -6,6 +6,7 @@ import logging
 
 from celery import shared_task
 from django.core.files.base import ContentFile
+from django.db import transaction
 from django.utils import timezone
 
 from open311 import media
@@ -45,12 +46,23 @@ def fetch_media(self, fetch_id: int) -> str:
             _finish(fetch, FetchStatus.FAILED, str(error))
             return "unreachable"
         raise
-    try:
-        order_attach_report_photo(
-            order_id=fetch.order_id, image=ContentFile(data, name=f"open311-{fetch.pk}.{extension}")
+    # Attach and mark done in one transaction, holding the row: a redelivered task finds
+    # the row no longer pending and attaches nothing twice.
+    with transaction.atomic():
+        fetch = (
+            MediaFetch.objects.select_for_update()
+            .filter(pk=fetch_id, status=FetchStatus.PENDING)
+            .first()
         )
-    except OrderError as error:
-        _finish(fetch, FetchStatus.FAILED, error.message)
-        return "refused"
-    _finish(fetch, FetchStatus.DONE)
+        if fetch is None:
+            return "gone"
+        try:
+            order_attach_report_photo(
+                order_id=fetch.order_id,
+                image=ContentFile(data, name=f"open311-{fetch.pk}.{extension}"),
+            )
+        except OrderError as error:
+            _finish(fetch, FetchStatus.FAILED, error.message)
+            return "refused"
+        _finish(fetch, FetchStatus.DONE)
     return "done"
