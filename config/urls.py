@@ -4,12 +4,13 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from config import health
+from config import health, pwa
 from grids import views as grid_views
 
 urlpatterns = [
     path("", grid_views.home, name="home"),
     path("healthz", health.healthz, name="healthz"),
+    path("sw.js", pwa.service_worker, name="service_worker"),
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("account/", include("accounts.urls")),

@@ -21,6 +21,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.db import connection
 from django.db.models import Count
 from django.utils import timezone
 
@@ -29,7 +30,6 @@ from orders.lifecycle import Action, Status, Tier
 from orders.models import Order, OrderEvent, OutboxMessage, OutboxStatus
 from tests.open311.conftest import make_client
 from tests.orders.conftest import build_world
-from tests.orders.test_celery_live import _database_url
 
 pytestmark = [
     pytest.mark.postgres,
@@ -41,6 +41,14 @@ PORTS = (8410, 8411)
 REQUESTS = 24
 ESCALATED = 8
 WAIT = 45
+
+
+def _database_url() -> str:
+    db = connection.settings_dict
+    auth = urllib.parse.quote(db["USER"] or "")
+    if db.get("PASSWORD"):
+        auth += ":" + urllib.parse.quote(db["PASSWORD"])
+    return f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
 
 
 def _free(port: int) -> bool:
