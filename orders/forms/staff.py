@@ -56,6 +56,10 @@ class BoardFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.grids = {g.code: g for g in grids}
         self.fields["grid"].choices = [("", _("全部网格"))] + [(g.code, g.name) for g in grids]
+        # The filters sit in one row without visible labels: name each for screen readers.
+        for field in self.fields.values():
+            if field.label and not field.widget.is_hidden:
+                field.widget.attrs.setdefault("aria-label", str(field.label))
 
     def filters(self) -> BoardFilters:
         """The filters to apply; a bad value is ignored rather than emptying the board."""
