@@ -73,7 +73,7 @@ def service_list() -> list[dict]:
 
 
 def category(code: str) -> Category | None:
-    if not code or len(code) > 40:
+    if not code or len(code) > 40 or "\x00" in code:
         return None
     return active_categories().filter(code=code).first()
 
@@ -222,7 +222,7 @@ def requests_page(area: Area, query: RequestQuery) -> tuple[list[dict], str | No
 
 
 def request_by_id(area: Area, request_id: str) -> dict | None:
-    if not request_id or len(request_id) > 32:
+    if not request_id or len(request_id) > 32 or "\x00" in request_id:
         return None
     order = (
         scoped_orders(area)

@@ -301,3 +301,17 @@ def test_method_not_allowed_and_csrf_free(world, api):
 def test_the_schema_is_served(client, db):
     doc = client.get(reverse("open311:openapi")).json()
     assert doc["openapi"] == "3.1.0" and "/requests.json" in doc["paths"]
+
+
+def test_nul_bytes_and_odd_ids_are_plain_404s(client, world, api):
+    key = api[1]
+    for url in (
+        f"{BASE}/services/a%00b.json",
+        f"{BASE}/requests/a%00b.json?api_key={key}",
+        f"{BASE}/requests/{'x' * 300}.json?api_key={key}",
+    ):
+        response = client.get(url)
+        assert response.status_code == 404 and response.json()[0]["code"] == 404
+    assert errors(client.get(f"{BASE}/requests.json?api_key={key}&service_code=a%00b")) == [
+        "invalid_field"
+    ]
