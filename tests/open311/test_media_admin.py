@@ -53,10 +53,17 @@ class Handler(BaseHTTPRequestHandler):
 def image_server(settings):
     settings.SIDAN_OPEN311_MEDIA_ALLOW_PRIVATE = True
     settings.SIDAN_OPEN311_MEDIA_MAX_BYTES = 2048
-    server = ThreadingHTTPServer(("127.0.0.1", PORT), Handler)
+    server = None
+    for port in range(PORT, PORT + 9):  # our range 8401–8409; parallel test workers
+        try:
+            server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
+            break
+        except OSError:
+            continue
+    assert server is not None, "no free port in 8401–8409"
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{PORT}"
+    yield f"http://127.0.0.1:{server.server_address[1]}"
     server.shutdown()
     server.server_close()
 
