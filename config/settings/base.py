@@ -3,7 +3,6 @@
 from urllib.parse import urlsplit
 
 from django.core.exceptions import ImproperlyConfigured
-from django.utils.translation import gettext_lazy as _
 
 from config.env import BASE_DIR, VAR_DIR, env, filesystem_broker_options
 
@@ -203,7 +202,9 @@ OTP_TOTP_ISSUER = "Sidan 四单"
 
 # --- i18n -----------------------------------------------------------------
 LANGUAGE_CODE = "zh-hans"
-LANGUAGES = [("zh-hans", _("简体中文")), ("en", _("English"))]
+# Each language is named in itself, whatever the interface language (a reader who
+# cannot read the current one must still find theirs).
+LANGUAGES = [("zh-hans", "中文"), ("en", "English")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True

@@ -142,3 +142,16 @@ def test_resident_timeline_words_follow_the_request_language():
         )
     with translation.override("zh-hans"):
         assert resident_text(dispatched) == "社区已派单给「物业」办理。"
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_each_language_is_named_in_itself_in_any_language(client, language):
+    client.post("/i18n/setlang/", {"language": language, "next": "/login/"})
+    for url in ("/login/", "/r/"):  # the staff and the resident page layouts
+        html = client.get(url).content.decode()
+        assert ">中文</option>" in html and ">English</option>" in html, url
+
+
+def test_the_login_page_sends_residents_to_the_resident_form(client):
+    html = client.get("/login/").content.decode()
+    assert 'href="/r/"' in html and "不用登录，直接点单" in html
