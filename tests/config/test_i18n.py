@@ -144,6 +144,7 @@ def test_resident_timeline_words_follow_the_request_language():
         assert resident_text(dispatched) == "社区已派单给「物业」办理。"
 
 
+@pytest.mark.django_db
 @pytest.mark.parametrize("language", ["zh-hans", "en"])
 def test_each_language_is_named_in_itself_in_any_language(client, language):
     client.post("/i18n/setlang/", {"language": language, "next": "/login/"})
