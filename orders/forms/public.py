@@ -6,6 +6,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core import forms as core_forms
 from orders.forms.common import OrderPlaceForm
 from orders.models import Rating, phone_validator
 
@@ -52,7 +53,7 @@ class ResidentOrderForm(OrderPlaceForm):
         )
 
 
-class PhoneForm(forms.Form):
+class PhoneForm(core_forms.Form):
     resident_phone = forms.CharField(
         label=_("手机号码"),
         max_length=11,
@@ -62,7 +63,7 @@ class PhoneForm(forms.Form):
     otp_code = _code_field()
 
 
-class RatingForm(forms.Form):
+class RatingForm(core_forms.Form):
     rating = forms.ChoiceField(
         label=_("您对办理结果满意吗？"),
         choices=Rating.choices,

@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core import forms as core_forms
 from grids.models import Area, AreaLevel
 from orders import services
 from orders.forms.common import MultipleImageField, OrderPlaceForm
@@ -24,7 +25,7 @@ from orders.selectors.staff import QUEUES, BoardFilters
 # --- the board -----------------------------------------------------------------
 
 
-class BoardFilterForm(forms.Form):
+class BoardFilterForm(core_forms.Form):
     community = forms.CharField(required=False, widget=forms.HiddenInput)
     queue = forms.ChoiceField(required=False, choices=[(k, v[0]) for k, v in QUEUES.items()])
     status = forms.ChoiceField(
@@ -76,7 +77,7 @@ class BoardFilterForm(forms.Form):
 # --- order actions ------------------------------------------------------------------
 
 
-class ActionForm(forms.Form):
+class ActionForm(core_forms.Form):
     expected_status = forms.ChoiceField(choices=Status.choices, widget=forms.HiddenInput)
     # The order's version when the page was drawn: refuses moves made on a stale page even
     # when the status is unchanged (an escalation keeps 待签收).
