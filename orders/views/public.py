@@ -19,7 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from core.clientip import client_ip
 from core.phones import mask_phone
 from grids.models import Area
-from orders import qr, services, verification
+from orders import qr, resident_words, services, verification
 from orders.errors import OrderError
 from orders.forms.public import PhoneForm, RatingForm, ResidentOrderForm
 from orders.lifecycle import RESIDENT_CANCELLABLE, Status
@@ -264,6 +264,8 @@ def track(request: HttpRequest, token: str) -> HttpResponse:
         "proven": is_the_resident(request, order),
         "masked_phone": mask_phone(order.resident_phone),
         "area_names": sel.area_chain_names(area=order.area),
+        "expected_by": resident_words.expected_by(order),
+        "handled_by": resident_words.handled_by(order),
     }
     return _private(render(request, _partial(request, TRACK, "main"), context))
 
