@@ -59,3 +59,28 @@ def test_resident_journey_at_390px(phone, screenshot):
     page.goto(f"/wall/{world.community.code}/?tab=echo")
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     screenshot(page, "resident-wall")
+
+
+def test_the_code_button_counts_down_then_comes_back(phone):
+    world = build_world()
+    page = phone.new_page()
+    page.clock.install()
+    page.goto(f"/r/{world.microgrid.code}/")
+    page.fill("input[name=resident_phone]", PHONE)
+    page.click("button[value=send_code]")
+    page.wait_for_selector("text=验证码已发送")
+    button = page.locator("button[value=send_code]")
+    assert button.is_disabled()
+    first = int(button.inner_text().split(" ")[0])
+    assert 55 <= first <= 60 and "秒后可重新获取" in button.inner_text()
+    page.clock.run_for(3000)
+    assert int(button.inner_text().split(" ")[0]) == first - 3
+    # When the wait is over the button comes back with its own label.
+    page.clock.run_for(61_000)
+    assert button.is_enabled() and button.inner_text() == "获取验证码"
+
+    # A reload within the minute still knows how long is left: the server says so.
+    page.click("button[value=send_code]")
+    page.wait_for_selector("button[value=send_code]:disabled")
+    page.reload()
+    assert page.locator("button[value=send_code]").is_disabled()

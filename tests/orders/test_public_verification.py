@@ -128,3 +128,15 @@ def test_session_memory_expires_after_thirty_minutes():
 
 def test_mask_phone():
     assert v.mask_phone(PHONE) == "138****8000"
+
+
+def test_resend_wait_counts_down_from_the_last_send_of_this_session():
+    from datetime import datetime
+    from datetime import timezone as tz
+
+    now = datetime(2026, 12, 2, 8, 0, tzinfo=tz.utc)
+    assert v.resend_wait({}, now=now) == 0
+    session = {v._SESSION_SENDS: [now.timestamp() - 15.5]}
+    assert v.resend_wait(session, now=now) == 45
+    session = {v._SESSION_SENDS: [now.timestamp() - 61]}
+    assert v.resend_wait(session, now=now) == 0
