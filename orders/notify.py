@@ -118,6 +118,25 @@ def _messages_for(event: OrderEvent) -> None:
                 % {"ref": order.reference, "cat": order.category.name},
                 dedupe_key=f"assigned:{event.pk}:{user.pk}",
             )
+    elif event.action == Action.ASK_RESIDENT and order.resident_phone:
+        # The question itself stays on the tracking page: an SMS carries only the link.
+        queue_message(
+            recipient=order.resident_phone,
+            channel="sms",
+            template="ask_resident",
+            order=order,
+            body=_("【四单】承办方想请您补充诉求 %(ref)s 的情况，请打开：%(url)s")
+            % {"ref": order.reference, "url": tracking_url(order)},
+            dedupe_key=f"ask_resident:{event.pk}",
+        )
+    elif event.action == Action.RESIDENT_ADD:
+        tell_staff(
+            staff_recipients(order),
+            order=order,
+            template="resident_added",
+            body=_("【四单】居民补充了工单 %(ref)s 的情况，请查看。") % {"ref": order.reference},
+            key=str(event.pk),
+        )
     elif event.action == Action.RESOLVE:
         queue_message(
             recipient=order.resident_phone,

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
-from orders.lifecycle import BEING_HANDLED, Status, Tier
+from orders.lifecycle import BEING_HANDLED, Action, Status, Tier
 
 RESIDENT_STATUS = {
     Status.AWAITING_DISPATCH: _("已受理，正在安排"),
@@ -48,3 +48,15 @@ def expected_by(order):
     if order.status not in BEING_HANDLED:
         return None
     return order.resolve_due_at
+
+
+def open_question(events) -> str:
+    """What staff last asked the resident, while the resident has not added anything
+    since ("" when nothing is asked). ``events`` in time order."""
+    question = ""
+    for event in events:
+        if event.action == Action.ASK_RESIDENT:
+            question = event.note
+        elif event.action == Action.RESIDENT_ADD:
+            question = ""
+    return question

@@ -27,6 +27,8 @@ RESIDENT_WORDS = {
     Action.SUPERVISE: gettext_lazy("街道已督办。"),
     Action.RATING_REQUESTED: gettext_lazy("已邀请您评价。"),
     Action.CALLBACK: gettext_lazy("社区工作人员已电话回访。"),
+    Action.ASK_RESIDENT: gettext_lazy("承办方请您补充情况。"),
+    Action.RESIDENT_ADD: gettext_lazy("您补充了情况。"),
 }
 RESIDENT_VISIBLE = frozenset(RESIDENT_WORDS)
 

@@ -7,7 +7,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from core import forms as core_forms
-from orders.forms.common import OrderPlaceForm
+from orders.forms.common import MultipleImageField, OrderPlaceForm
 from orders.models import Rating, phone_validator
 
 
@@ -79,3 +79,15 @@ class RatingForm(core_forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+
+
+class FollowUpForm(core_forms.Form):
+    """The resident adds detail or photos to their own open order."""
+
+    text = forms.CharField(
+        label=_("补充说明"),
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("比如更准确的位置、问题的新变化，或承办方问到的情况。"),
+    )
+    photos = MultipleImageField(label=_("照片（选填，最多 3 张）"))

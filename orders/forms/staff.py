@@ -231,6 +231,15 @@ class NoteForm(ActionForm):
     )
 
 
+class AskResidentForm(ActionForm):
+    question = forms.CharField(
+        label=_("想请居民补充什么"),
+        max_length=300,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("居民会收到一条带进度链接的短信，在进度页上看到这段话并补充说明或照片。"),
+    )
+
+
 ACTION_FORMS: dict[str, type[ActionForm]] = {
     Action.DISPATCH: DispatchForm,
     Action.SIGN: SignForm,
@@ -243,6 +252,7 @@ ACTION_FORMS: dict[str, type[ActionForm]] = {
     Action.RATE: RateForm,
     Action.CANCEL: CancelForm,
     Action.NOTE: NoteForm,
+    Action.ASK_RESIDENT: AskResidentForm,
 }
 
 

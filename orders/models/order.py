@@ -272,6 +272,7 @@ class OrderEvent(models.Model):
 class PhotoKind(models.TextChoices):
     REPORT = "report", _("问题照片")
     RESULT = "result", _("结果照片")
+    FOLLOWUP = "followup", _("居民补充照片")
 
 
 class OrderPhoto(models.Model):

@@ -143,6 +143,7 @@ class OrderDetail:
     events: list[OrderEvent]
     report_photos: list[OrderPhoto] = field(default_factory=list)
     result_photos: list[OrderPhoto] = field(default_factory=list)
+    followup_photos: list[OrderPhoto] = field(default_factory=list)
 
 
 def order_detail_for_user(*, user: AbstractBaseUser, order_id: int) -> OrderDetail:
@@ -167,6 +168,7 @@ def order_detail_for_user(*, user: AbstractBaseUser, order_id: int) -> OrderDeta
         events=events,
         report_photos=[p for p in photos if p.kind == PhotoKind.REPORT],
         result_photos=[p for p in photos if p.kind == PhotoKind.RESULT],
+        followup_photos=[p for p in photos if p.kind == PhotoKind.FOLLOWUP],
     )
 
 
@@ -210,6 +212,8 @@ def order_actions_for_user(*, user: AbstractBaseUser, order: Order) -> list[str]
     ]
     if authority.may_note(user, order):
         actions.append(Action.NOTE)
+        if order.status in OPEN_STATUSES and order.resident_phone:
+            actions.append(Action.ASK_RESIDENT)
     return actions
 
 

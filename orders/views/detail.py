@@ -152,6 +152,9 @@ def _perform(request: HttpRequest, order: Order, action: str, form: ActionForm) 
             )
         services.order_add_note(order_id=order.pk, actor=user, note=data["note"])
         return order
+    if action == Action.ASK_RESIDENT:
+        services.order_ask_resident(order_id=order.pk, actor=user, question=data["question"])
+        return order
     raise Http404
 
 

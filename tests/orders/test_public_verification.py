@@ -130,13 +130,12 @@ def test_mask_phone():
     assert v.mask_phone(PHONE) == "138****8000"
 
 
+@pytest.mark.django_db
 def test_resend_wait_counts_down_from_the_last_send_of_this_session():
-    from datetime import datetime
-    from datetime import timezone as tz
-
-    now = datetime(2026, 12, 2, 8, 0, tzinfo=tz.utc)
-    assert v.resend_wait({}, now=now) == 0
-    session = {v._SESSION_SENDS: [now.timestamp() - 15.5]}
-    assert v.resend_wait(session, now=now) == 45
-    session = {v._SESSION_SENDS: [now.timestamp() - 61]}
-    assert v.resend_wait(session, now=now) == 0
+    session: dict = {}
+    assert v.resend_wait(session) == 0
+    v.verification_send(phone=PHONE, session=session, client_ip="10.0.0.1")
+    now = timezone.now()
+    assert 59 <= v.resend_wait(session, now=now) <= 60
+    assert 14 <= v.resend_wait(session, now=now + timedelta(seconds=45)) <= 15
+    assert v.resend_wait(session, now=now + timedelta(seconds=61)) == 0

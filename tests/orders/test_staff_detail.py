@@ -41,7 +41,7 @@ def test_dispatcher_sees_dispatch_only_while_awaiting_dispatch(world, client):
     order = world.place()
     client.force_login(world.dispatcher)
     html = client.get(detail_url(order)).content.decode()
-    assert action_buttons(html) == {"dispatch", "cancel", "note"}
+    assert action_buttons(html) == {"dispatch", "cancel", "note", "ask_resident"}
     assert "13800138000" in html and "3栋楼道灯坏了一个星期" in html
     order = dispatched(world)
     html = client.get(detail_url(order)).content.decode()
@@ -52,14 +52,18 @@ def test_property_manager_sees_sign_and_return_on_an_order_dispatched_to_them(wo
     order = dispatched(world)
     client.force_login(world.property_manager)
     html = client.get(detail_url(order)).content.decode()
-    assert action_buttons(html) == {"sign", "return", "note"}
+    assert action_buttons(html) == {"sign", "return", "note", "ask_resident"}
     assert ">签收</button>" in html and "<summary>退单</summary>" in html
 
 
 def test_handler_actions_after_sign_and_dispatcher_actions_on_extension(world, client):
     order = extension_requested(world)
     client.force_login(world.property_manager)
-    assert action_buttons(client.get(detail_url(order)).content.decode()) == {"resolve", "note"}
+    assert action_buttons(client.get(detail_url(order)).content.decode()) == {
+        "resolve",
+        "note",
+        "ask_resident",
+    }
     client.force_login(world.dispatcher)
     assert action_buttons(client.get(detail_url(order)).content.decode()) == {
         "approve_extension",
@@ -67,6 +71,7 @@ def test_handler_actions_after_sign_and_dispatcher_actions_on_extension(world, c
         "escalate",
         "cancel",
         "note",
+        "ask_resident",
     }
 
 
