@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core import forms as core_forms
+from core.phones import is_landline, is_mobile, normalise_landline
 from grids.models import Area, AreaLevel
 from orders import services
 from orders.forms.common import MultipleImageField, OrderPlaceForm
@@ -281,6 +282,17 @@ class StaffIntakeForm(OrderPlaceForm):
     channel = forms.ChoiceField(
         label=_("受理渠道"), choices=[(c.value, c.label) for c in STAFF_CHANNELS]
     )
+    # A hotline caller on a landline, or an elderly resident without a phone, can be taken.
+    resident_phone = forms.CharField(
+        label=_("联系电话"),
+        max_length=20,
+        required=False,
+        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "off"}),
+        help_text=_(
+            "手机、带区号的座机（如 0573-84123456），或留空：没有手机的居民由社区电话回访或上门，"
+            "不发短信。"
+        ),
+    )
     field_order = (
         "channel",
         "category",
@@ -303,3 +315,11 @@ class StaffIntakeForm(OrderPlaceForm):
         super().__init__(data, *args, **kwargs)
         self.fields["area_code"].required = True
         self.fields["area_code"].label = _("位置编码（或在上方逐级选择）")
+
+    def clean_resident_phone(self) -> str:
+        value = self.cleaned_data["resident_phone"].strip()
+        if value and not (is_mobile(value) or is_landline(value)):
+            raise ValidationError(
+                _("请输入 11 位手机号码、带区号的座机号码（如 0573-84123456），或留空。")
+            )
+        return normalise_landline(value) if is_landline(value) else value

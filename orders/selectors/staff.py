@@ -15,6 +15,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.phones import is_mobile
 from grids import access
 from grids.models import Area, AreaLevel, PostRole, paths_q
 from orders import authority
@@ -212,7 +213,7 @@ def order_actions_for_user(*, user: AbstractBaseUser, order: Order) -> list[str]
     ]
     if authority.may_note(user, order):
         actions.append(Action.NOTE)
-        if order.status in OPEN_STATUSES and order.resident_phone:
+        if order.status in OPEN_STATUSES and is_mobile(order.resident_phone):
             actions.append(Action.ASK_RESIDENT)
     return actions
 

@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 
 from core import clock, writer
 from core.actors import RESIDENT, Actor
+from core.phones import is_landline, is_mobile, normalise_landline
 from grids import access
 from grids.models import Area, AreaLevel, MemberUnit
 from orders import authority, deadlines, events, notify
@@ -242,6 +243,24 @@ def _next_reference(*, prefix: str, day) -> str:
     raise OrderError("reference", _("暂时无法生成工单编号，请重试。"))
 
 
+def _contact_phone(value: str, *, by_staff: bool) -> str:
+    """A resident placing their own order gives (and has verified) a mobile; staff taking
+    a call may record a landline, or nothing for a resident who has no phone."""
+    value = (value or "").strip()
+    if is_mobile(value):
+        return value
+    if by_staff and not value:
+        return ""
+    if by_staff and is_landline(value):
+        return normalise_landline(value)
+    if by_staff:
+        raise OrderError(
+            "bad_phone",
+            _("请输入 11 位手机号码、带区号的座机号码（如 0573-84123456），或留空。"),
+        )
+    raise OrderError("bad_phone", _("请输入 11 位中国大陆手机号码。"))
+
+
 def order_place(
     *,
     category: Category,
@@ -270,6 +289,7 @@ def order_place(
     ):
         raise OrderError("forbidden", _("这个位置不在你的岗位范围内。"))
     description = clean_text(description, required=True, what="问题描述")
+    resident_phone = _contact_phone(resident_phone, by_staff=placed_by is not None)
     now = clock.now()
     actor = Actor.staff(placed_by) if placed_by else Actor.resident()
     with transaction.atomic():
@@ -734,7 +754,7 @@ def order_ask_resident(*, order_id: int, actor: AbstractBaseUser, question: str)
             raise OrderError("forbidden", _("你的岗位不能为这张工单联系居民。"))
         if order.status not in OPEN_STATUSES:
             raise OrderError("bad_move", _("工单已办结或撤销，不能再请居民补充。"))
-        if not order.resident_phone:
+        if not is_mobile(order.resident_phone):
             raise OrderError("no_phone", _("这张工单没有居民的手机号码，请电话或上门了解。"))
         event = record_event(
             order,

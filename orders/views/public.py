@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from core.clientip import client_ip
-from core.phones import mask_phone
+from core.phones import is_mobile, mask_phone
 from grids.models import Area
 from orders import qr, resident_words, services, verification
 from orders.errors import OrderError
@@ -280,6 +280,7 @@ def track(request: HttpRequest, token: str) -> HttpResponse:
         "can_cancel": order.status in RESIDENT_CANCELLABLE,
         "proven": is_the_resident(request, order),
         "masked_phone": mask_phone(order.resident_phone),
+        "sms_reachable": is_mobile(order.resident_phone),
         "area_names": sel.area_chain_names(area=order.area),
         "expected_by": resident_words.expected_by(order),
         "handled_by": resident_words.handled_by(order),
