@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from core.vocabulary import seeded
 from orders.lifecycle import BEING_HANDLED, Action, QueueReason, Status, Tier
 
 phone_validator = RegexValidator(r"^1[3-9]\d{9}$", _("请输入 11 位中国大陆手机号码。"))
@@ -73,7 +74,7 @@ class Category(models.Model):
         ordering = ["sort_order", "code"]
 
     def __str__(self) -> str:
-        return self.name
+        return seeded(self.name)
 
 
 class Order(models.Model):

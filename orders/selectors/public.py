@@ -261,7 +261,7 @@ def wall_rows(orders) -> list[WallRow]:
         rows.append(
             WallRow(
                 reference=order.reference,
-                category=order.category.name,
+                category=str(order.category),
                 place=_place_name(order.area),
                 status=order.status,
                 status_label=resident_status(order.status),
