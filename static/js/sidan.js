@@ -40,6 +40,20 @@
   }
   document.addEventListener("DOMContentLoaded", function () { startCountdowns(document); });
   document.addEventListener("htmx:load", function (event) { startCountdowns(event.target); });
+  // Header drop-downs: one open at a time; a click elsewhere or Escape closes them.
+  function closeMenus(except) {
+    var open = document.querySelectorAll("details.navgroup[open]");
+    for (var i = 0; i < open.length; i++) {
+      if (open[i] !== except) { open[i].removeAttribute("open"); }
+    }
+  }
+  document.addEventListener("click", function (event) {
+    var group = event.target.closest && event.target.closest("details.navgroup");
+    closeMenus(group);
+  });
+  document.addEventListener("keydown", function (event) {
+    if (event.key === "Escape") { closeMenus(null); }
+  });
   document.addEventListener("click", function (event) {
     var button = event.target.closest && event.target.closest("[data-print]");
     if (button) {
