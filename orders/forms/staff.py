@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core import forms as core_forms
+from core.people import person_name
 from core.phones import is_landline, is_mobile, normalise_landline
 from grids.models import Area, AreaLevel
 from orders import services
@@ -110,8 +111,7 @@ class DispatchForm(ActionForm):
         super().__init__(*args, order=order, **kwargs)
         self.candidates = {str(c.pk): c for c in candidates}
         self.fields["handler"].choices = [("", _("请选择"))] + [
-            (str(c.pk), c.get_full_name() or c.username if tier != Tier.MEMBER_UNIT else c.name)
-            for c in candidates
+            (str(c.pk), person_name(c) if tier != Tier.MEMBER_UNIT else c.name) for c in candidates
         ]
         if len(candidates) == 1:
             self.fields["handler"].initial = str(candidates[0].pk)

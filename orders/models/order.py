@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from core.people import person_name
 from core.vocabulary import seeded
 from orders.lifecycle import BEING_HANDLED, Action, QueueReason, Status, Tier
 
@@ -243,7 +244,7 @@ class Order(models.Model):
         if self.handler_unit_id:
             return self.handler_unit.name
         if self.handler_user_id:
-            return self.handler_user.get_full_name() or self.handler_user.username
+            return person_name(self.handler_user)
         return ""
 
 

@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 
 from core import clock, writer
 from core.actors import RESIDENT, Actor
+from core.people import person_name
 from core.phones import is_landline, is_mobile, normalise_landline
 from grids import access
 from grids.models import Area, AreaLevel, MemberUnit
@@ -74,7 +75,7 @@ def _describe_last(order: Order) -> str:
     if last is None:
         return ""
     who = (
-        (last.actor.get_full_name() or last.actor.username)
+        person_name(last.actor)
         if last.actor
         else (_("居民") if last.actor_kind == RESIDENT else _("系统"))
     )
