@@ -170,6 +170,11 @@ class ResolveForm(ActionForm):
     )
     photos = MultipleImageField(label=_("结果照片（选填，最多 3 张）"))
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # On a phone the picker opens the back camera: the handler photographs the result.
+        self.fields["photos"].widget.attrs["capture"] = "environment"
+
 
 class RateForm(ActionForm):
     rating = forms.ChoiceField(
