@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -59,3 +60,36 @@ def staff_text(event: OrderEvent) -> str:
             % {"tier": Tier(event.tier).label, "who": handler if handler else _("待指定")}
         )
     return " ".join(str(p) for p in parts)
+
+
+def _due_label(data: dict) -> dict:
+    """One folded due change: {"what": the due time's name, "new": the new time or None}."""
+    from orders.models import Order
+
+    field = data.get("field", "")
+    try:
+        what = Order._meta.get_field(field).verbose_name
+    except Exception:  # an old row naming a field that no longer exists
+        what = field
+    new = data.get("new")
+    return {"what": what, "new": parse_datetime(new) if new else None}
+
+
+def staff_rows(events) -> list[dict]:
+    """The staff timeline: one row per event, with the due-time changes a move wrote
+    right after it (same moment, same actor) folded into that move's row."""
+    rows: list[dict] = []
+    for event in events:
+        previous = rows[-1]["event"] if rows else None
+        if (
+            event.action == Action.DUE_CHANGED
+            and previous is not None
+            and previous.action != Action.DUE_CHANGED
+            and previous.at == event.at
+            and previous.actor_id == event.actor_id
+        ):
+            rows[-1]["dues"].append(_due_label(event.data or {}))
+            continue
+        dues = [_due_label(event.data or {})] if event.action == Action.DUE_CHANGED else []
+        rows.append({"event": event, "text": staff_text(event), "dues": dues})
+    return rows

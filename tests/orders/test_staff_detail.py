@@ -9,6 +9,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 from PIL import Image
 
 from orders import services
@@ -389,3 +390,15 @@ def test_detail_query_count_does_not_grow_with_events(world, client):
     # session, user, posts, order, events, photos, handler candidates (posts), community,
     # counts aggregate
     assert _detail_queries(client, ten) == 9
+
+
+def test_the_timeline_folds_the_due_changes_of_a_move_into_its_row(world, client):
+    order = dispatched(world)
+    client.force_login(world.dispatcher)
+    html = client.get(detail_url(order)).content.decode()
+    timeline = html.split('class="timeline"')[1]
+    assert 'data-action="due_changed"' not in timeline
+    dispatch_row = timeline.split('data-action="dispatch"')[1].split("</li>")[0]
+    order.refresh_from_db()
+    due = timezone.localtime(order.sign_due_at)
+    assert f"签收时限 → {due:%m-%d %H:%M}" in dispatch_row and "办结时限 →" in dispatch_row
