@@ -6,7 +6,7 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from orders.lifecycle import Action, Tier
+from orders.lifecycle import Action, Status, Tier
 from orders.models import OrderEvent
 
 # What a resident reads for each event; staff names and internal notes stay hidden.
@@ -34,8 +34,14 @@ RESIDENT_WORDS = {
 RESIDENT_VISIBLE = frozenset(RESIDENT_WORDS)
 
 
+# A dissatisfied rating sends the order back for redo, one tier up.
+REDO_WORDS = gettext_lazy("您对办理结果不满意，社区将交由「%(tier)s」重新办理。")
+
+
 def resident_text(event: OrderEvent) -> str:
     template = str(RESIDENT_WORDS.get(event.action, ""))
+    if event.action == Action.RATE and event.to_status == Status.AWAITING_DISPATCH:
+        template = str(REDO_WORDS)
     tier = Tier(event.tier).label if event.tier else ""
     return template % {"tier": tier} if "%(tier)s" in template else template
 

@@ -22,7 +22,7 @@ from grids.models import Area
 from orders import qr, resident_words, services, verification
 from orders.errors import OrderError
 from orders.forms.public import FollowUpForm, PhoneForm, RatingForm, ResidentOrderForm
-from orders.lifecycle import OPEN_STATUSES, RESIDENT_CANCELLABLE, Status
+from orders.lifecycle import OPEN_STATUSES, RESIDENT_CANCELLABLE, Action, Status
 from orders.models import CancelReason, Channel
 from orders.notify import tracking_url
 from orders.selectors import public as sel
@@ -254,6 +254,15 @@ def _track_post(request: HttpRequest, order) -> RatingForm | FollowUpForm | None
     return None
 
 
+def _results(order, events) -> dict:
+    """The result the resident is rating (or rated), and the earlier ones a redo set aside:
+    after 不满意 the first result stays visible while the order is handled again."""
+    reported = [e for e in reversed(events) if e.action == Action.RESOLVE]
+    if reported and order.status in (Status.AWAITING_RATING, Status.CLOSED):
+        return {"current_result": reported[0], "earlier_results": reported[1:]}
+    return {"current_result": None, "earlier_results": reported}
+
+
 @require_http_methods(["GET", "POST"])
 def track(request: HttpRequest, token: str) -> HttpResponse:
     try:
@@ -272,6 +281,7 @@ def track(request: HttpRequest, token: str) -> HttpResponse:
         "order": order,
         "timeline": resident_timeline(events),
         "question": resident_words.open_question(events),
+        **_results(order, events),
         "followup_form": bound if isinstance(bound, FollowUpForm) else FollowUpForm(),
         "can_add": order.status in OPEN_STATUSES,
         "photos": list(sel.order_photos_for_token(token=token)),

@@ -193,3 +193,23 @@ def test_tracking_page_speaks_english_too(client, world):
     client.post("/i18n/setlang/", {"language": "en", "next": "/"})
     html = client.get(f"/t/{order.tracking_token}/").content.decode()
     assert "Resolved, awaiting your rating" in html and "预计" not in html
+
+
+def test_after_dissatisfied_the_resident_reads_who_handles_it_again_and_the_first_result(
+    client, world
+):
+    order = _resolved(world)
+    services.order_rate(order_id=order.pk, rating="dissatisfied", comment="灯还是不亮")
+    html = client.get(f"/t/{order.tracking_token}/").content.decode()
+    assert "您对办理结果不满意，社区将交由「网格长」重新办理。" in html
+    assert "此前的办理结果" in html and "已更换灯泡" in html
+    assert "已受理，正在安排" in html
+    # Once handled again the new result is the one to rate; the first stays below it.
+    services.order_dispatch(
+        order_id=order.pk, actor=world.dispatcher, tier=Tier.GRID, handler_user=world.grid_leader
+    )
+    services.order_sign(order_id=order.pk, actor=world.grid_leader)
+    services.order_resolve(order_id=order.pk, actor=world.grid_leader, result_note="已换整套灯具")
+    html = client.get(f"/t/{order.tracking_token}/").content.decode()
+    current, earlier = html.split("此前的办理结果")
+    assert "已换整套灯具" in current and "已更换灯泡" in earlier
