@@ -1,9 +1,9 @@
 """Settings for every environment; values come from the environment only."""
 
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from django.core.exceptions import ImproperlyConfigured
-from django.utils.translation import gettext_lazy as _
 
 from config.env import BASE_DIR, VAR_DIR, env, filesystem_broker_options
 
@@ -33,10 +33,15 @@ else:
     )
 
 DEBUG = env.bool("DJANGO_DEBUG", default=not PRODUCTION)
-ALLOWED_HOSTS = env.list(
-    "DJANGO_ALLOWED_HOSTS",
-    default=[] if PRODUCTION else ["127.0.0.1", "localhost", "[::1]", "testserver"],
-)
+# The public base URL used in QR codes and tracking links sent to residents (`make run`
+# sets it from PORT); in development its host is allowed too, so a phone on the same
+# network can open the demo at that address.
+SIDAN_PUBLIC_BASE_URL = env.str("SIDAN_PUBLIC_BASE_URL", default="http://127.0.0.1:8000")
+_DEV_HOSTS = ["127.0.0.1", "localhost", "[::1]", "testserver"]
+_PUBLIC_HOST = urlsplit(SIDAN_PUBLIC_BASE_URL).hostname
+if _PUBLIC_HOST and _PUBLIC_HOST not in _DEV_HOSTS:
+    _DEV_HOSTS.append(_PUBLIC_HOST)
+ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=[] if PRODUCTION else _DEV_HOSTS)
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
@@ -214,7 +219,9 @@ OTP_TOTP_ISSUER = "Sidan 四单"
 
 # --- i18n -----------------------------------------------------------------
 LANGUAGE_CODE = "zh-hans"
-LANGUAGES = [("zh-hans", _("简体中文")), ("en", _("English"))]
+# Each language is named in itself, whatever the interface language (a reader who
+# cannot read the current one must still find theirs).
+LANGUAGES = [("zh-hans", "中文"), ("en", "English")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
@@ -318,8 +325,6 @@ EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.cons
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="sidan@localhost")
 
 # --- Sidan ----------------------------------------------------------------
-# The public base URL used in QR codes and tracking links sent to residents.
-SIDAN_PUBLIC_BASE_URL = env.str("SIDAN_PUBLIC_BASE_URL", default="http://127.0.0.1:8000")
 SIDAN_DEMO_PASSWORD = env.str("SIDAN_DEMO_PASSWORD", default="sidan-demo-2026")
 # PIPL retention: days after closing (or cancelling) at which an order's resident name
 # and phone are removed by the hourly task; rows per locked batch, batches per run.
