@@ -5,6 +5,10 @@
 PYTHON ?= python3
 VENV ?= .venv
 PORT ?= 8000
+# The address the web server listens on; HOST=0.0.0.0 lets a phone on the same network in.
+HOST ?= 127.0.0.1
+# Where residents' links (QR codes, SMS and tracking links) point; follows PORT unless set.
+SIDAN_PUBLIC_BASE_URL ?= http://127.0.0.1:$(PORT)
 # Extra pytest arguments, e.g. `make test PYTEST_ARGS="-k healthz -x"`.
 PYTEST_ARGS ?=
 # The command that loads the demo street and prints the demo logins.
@@ -37,14 +41,14 @@ migrate: install
 	$(MANAGE) migrate --noinput
 
 demo: migrate
-	$(MANAGE) $(DEMO_COMMAND)
+	SIDAN_PUBLIC_BASE_URL=$(SIDAN_PUBLIC_BASE_URL) $(MANAGE) $(DEMO_COMMAND)
 
 collectstatic: install
 	$(MANAGE) collectstatic --noinput --verbosity 0
 
 run: demo collectstatic
-	@echo "Sidan: http://127.0.0.1:$(PORT)/  (health: /healthz) — Ctrl-C stops the web server, worker and beat"
-	SIDAN_DEV_REVEAL_SECRETS=$${SIDAN_DEV_REVEAL_SECRETS:-true} PATH="$(abspath $(BIN)):$$PATH" $(BIN)/honcho start --procfile Procfile --port $(PORT)
+	@echo "Sidan: $(SIDAN_PUBLIC_BASE_URL)/  (health: /healthz) — Ctrl-C stops the web server, worker and beat"
+	SIDAN_DEV_REVEAL_SECRETS=$${SIDAN_DEV_REVEAL_SECRETS:-true} SIDAN_PUBLIC_BASE_URL=$(SIDAN_PUBLIC_BASE_URL) HOST=$(HOST) PATH="$(abspath $(BIN)):$$PATH" $(BIN)/honcho start --procfile Procfile --port $(PORT)
 
 lint: install
 	$(BIN)/ruff check .

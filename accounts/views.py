@@ -25,10 +25,11 @@ from accounts.middleware import MUST_CHANGE_KEY, TRACKED_KEY
 from accounts.models import PasswordReset, StaffSession
 from accounts.twofactor import confirmed_device, pending_device, requires_2fa
 from core import audit
+from core import forms as core_forms
 from core.clientip import client_ip
 
 
-class CodeForm(forms.Form):
+class CodeForm(core_forms.Form):
     code = forms.CharField(
         label=gettext_lazy("动态验证码"),
         max_length=12,

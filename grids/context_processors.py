@@ -1,7 +1,7 @@
 from django.http import HttpRequest
 
 from grids.access import access_for
-from grids.navigation import navigation_for
+from grids.navigation import account_for, menu_for, navigation_for
 
 
 def staff_navigation(request: HttpRequest) -> dict:
@@ -9,4 +9,10 @@ def staff_navigation(request: HttpRequest) -> dict:
     if user is None or not user.is_authenticated:
         return {}
     access = access_for(user)
-    return {"staff_access": access, "staff_nav": navigation_for(access)}
+    nav = navigation_for(access)
+    return {
+        "staff_access": access,
+        "staff_nav": nav,
+        "staff_menu": menu_for(nav),
+        "staff_account": account_for(nav),
+    }

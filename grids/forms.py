@@ -1,10 +1,11 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core import forms as core_forms
 from grids.importing import MAX_FILE_BYTES
 
 
-class AreaImportForm(forms.Form):
+class AreaImportForm(core_forms.Form):
     file = forms.FileField(
         label=_("区域文件"),
         help_text=_(

@@ -14,6 +14,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.vocabulary import seeded
+
 PATH_SEPARATOR = "/"
 
 code_validator = RegexValidator(
@@ -228,7 +230,7 @@ class CareCategory(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.name
+        return seeded(self.name)
 
 
 class Household(models.Model):

@@ -22,6 +22,19 @@ class NavEntry:
     url_name: str
     label: str
     roles: tuple[str, ...]
+    # Entries of one group share a drop-down in the header (a group with one entry for
+    # this user is a plain link); "" stands on the bar itself.
+    group: str = ""
+
+
+# The header's drop-downs, in this order after the plain links.
+GROUPS = {
+    "grid": _("网格工作"),
+    "community": _("社区议事"),
+    "oversight": _("督办回访"),
+}
+# Entries about the user's own account sit by their name, not in the bar.
+ACCOUNT = "account"
 
 
 # Staff order pages (orders.views.staff); the same tuples the views check.
@@ -39,27 +52,34 @@ NAV_ENTRIES: list[NavEntry] = [
     NavEntry("orders:staff_board", _("派单台"), BOARD_ROLES),
     NavEntry("orders:staff_inbox", _("我的待办"), INBOX_ROLES),
     NavEntry("orders:staff_intake", _("代居民录入"), INTAKE_ROLES),
-    NavEntry("grids:visits_due", _("待走访"), INTAKE_ROLES),
+    NavEntry("grids:visits_due", _("待走访"), INTAKE_ROLES, "grid"),
     NavEntry(
         "grids:visits_coverage",
         _("走访覆盖率"),
         (PostRole.GRID_LEADER, PostRole.COMMUNITY_DISPATCHER, PostRole.STREET_OFFICIAL),
+        "grid",
     ),
-    NavEntry("grids:disputes", _("矛盾纠纷"), INTAKE_ROLES),
-    NavEntry("orders:meetings", _("议事会"), DISPATCH_ROLES),
-    NavEntry("orders:projects", _("微项目"), DISPATCH_ROLES),
-    NavEntry("orders:notices", _("公告"), DISPATCH_ROLES),
-    NavEntry("grids:area_tree", _("区域网格"), ALL_ROLES),
-    NavEntry("grids:area_import", _("导入区域"), (PostRole.STREET_OFFICIAL,)),
-    NavEntry("orders:supervision", _("督办"), (PostRole.STREET_OFFICIAL,)),
+    NavEntry("grids:disputes", _("矛盾纠纷"), INTAKE_ROLES, "grid"),
+    NavEntry("grids:area_tree", _("区域网格"), ALL_ROLES, "grid"),
+    NavEntry("grids:area_import", _("导入区域"), (PostRole.STREET_OFFICIAL,), "grid"),
+    NavEntry("orders:meetings", _("议事会"), DISPATCH_ROLES, "community"),
+    NavEntry("orders:projects", _("微项目"), DISPATCH_ROLES, "community"),
+    NavEntry("orders:notices", _("公告"), DISPATCH_ROLES, "community"),
+    NavEntry("orders:supervision", _("督办"), (PostRole.STREET_OFFICIAL,), "oversight"),
     NavEntry(
-        "orders:callbacks", _("回访"), (PostRole.COMMUNITY_DISPATCHER, PostRole.STREET_OFFICIAL)
+        "orders:callbacks",
+        _("回访"),
+        (PostRole.COMMUNITY_DISPATCHER, PostRole.STREET_OFFICIAL),
+        "oversight",
     ),
     NavEntry(
-        "orders:outbox", _("消息发件箱"), (PostRole.COMMUNITY_DISPATCHER, PostRole.STREET_OFFICIAL)
+        "orders:outbox",
+        _("消息发件箱"),
+        (PostRole.COMMUNITY_DISPATCHER, PostRole.STREET_OFFICIAL),
+        "oversight",
     ),
-    NavEntry("accounts:password_change", _("修改密码"), ALL_ROLES),
-    NavEntry("accounts:audit_log", _("审计日志"), ()),  # superusers only
+    NavEntry("accounts:password_change", _("修改密码"), ALL_ROLES, "account"),
+    NavEntry("accounts:audit_log", _("审计日志"), (), "account"),  # superusers only
 ]
 
 
@@ -69,8 +89,32 @@ def navigation_for(access: Access) -> list[dict]:
         if access.is_superuser or access.roles.intersection(entry.roles):
             try:
                 items.append(
-                    {"url": reverse(entry.url_name), "label": entry.label, "name": entry.url_name}
+                    {
+                        "url": reverse(entry.url_name),
+                        "label": entry.label,
+                        "name": entry.url_name,
+                        "group": entry.group,
+                    }
                 )
             except NoReverseMatch:
                 continue
     return items
+
+
+def menu_for(items: list[dict]) -> list[dict]:
+    """The header bar: the plain links, then one drop-down per group
+    (``{"label", "key", "entries"}``); a group holding a single entry for this user is
+    shown as that plain link. Account entries are left out (see ``account_for``)."""
+    plain = [item for item in items if not item["group"]]
+    groups = []
+    for key, label in GROUPS.items():
+        members = [item for item in items if item["group"] == key]
+        if len(members) == 1:
+            plain.append(members[0])
+        elif members:
+            groups.append({"label": label, "key": key, "entries": members})
+    return [*plain, *groups]
+
+
+def account_for(items: list[dict]) -> list[dict]:
+    return [item for item in items if item["group"] == ACCOUNT]

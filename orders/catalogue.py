@@ -1,17 +1,22 @@
-"""The default community category catalogue: (code, name, default tier, sign-for h, resolve h)."""
+"""The default community category catalogue: (code, name, default tier, sign-for h, resolve h).
+
+Names are stored in Chinese; ``_`` only marks them for the catalogue, which translates
+them where they are shown (``Category.__str__``)."""
+
+from django.utils.translation import gettext_noop as _
 
 CATALOGUE = [
-    ("environment", "环境卫生", 1, 24, 72),
-    ("property", "物业管理", 1, 24, 168),
-    ("facility", "设施维修", 1, 24, 168),
-    ("utilities", "水电气暖", 1, 2, 24),
-    ("noise", "噪音扰民", 2, 24, 72),
-    ("parking", "停车管理", 1, 24, 168),
-    ("dispute", "邻里纠纷", 2, 24, 168),
-    ("elderly", "养老助老", 3, 24, 168),
-    ("paperwork", "事务代办", 2, 24, 168),
-    ("hazard", "安全隐患", 2, 2, 24),
-    ("other", "其他", 2, 24, 360),
+    ("environment", _("环境卫生"), 1, 24, 72),
+    ("property", _("物业管理"), 1, 24, 168),
+    ("facility", _("设施维修"), 1, 24, 168),
+    ("utilities", _("水电气暖"), 1, 2, 24),
+    ("noise", _("噪音扰民"), 2, 24, 72),
+    ("parking", _("停车管理"), 1, 24, 168),
+    ("dispute", _("邻里纠纷"), 2, 24, 168),
+    ("elderly", _("养老助老"), 3, 24, 168),
+    ("paperwork", _("事务代办"), 2, 24, 168),
+    ("hazard", _("安全隐患"), 2, 2, 24),
+    ("other", _("其他"), 2, 24, 360),
 ]
 
 

@@ -67,6 +67,8 @@ class Action(models.TextChoices):
     SUPERVISE = "supervise", _("督办")
     DUE_CHANGED = "due_changed", _("时限变更")
     NOTE = "note", _("备注")
+    ASK_RESIDENT = "ask_resident", _("请居民补充")
+    RESIDENT_ADD = "resident_add", _("居民补充")
     RATING_REQUESTED = "rating_requested", _("邀请评价")
     CALLBACK = "callback", _("电话回访")
 

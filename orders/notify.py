@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from core import memo, outbox
 from core.outbox import staff_address
+from core.phones import is_mobile
 from grids.models import Post
 from orders.lifecycle import Action, Status
 from orders.models import Order, OrderEvent, OutboxMessage
@@ -41,7 +42,10 @@ def queue_message(
     dedupe_key: str | None = None,
 ) -> OutboxMessage | None:
     """Record a message (about ``order``) and deliver it after commit. A repeated
-    ``dedupe_key`` records nothing."""
+    ``dedupe_key`` records nothing, and neither does an SMS to what is not a mobile (a
+    landline, or no phone: that resident is reached by callback or visit)."""
+    if channel == "sms" and not is_mobile(recipient):
+        return None
     return outbox.queue_message(
         recipient=recipient,
         channel=channel,
@@ -118,6 +122,25 @@ def _messages_for(event: OrderEvent) -> None:
                 % {"ref": order.reference, "cat": order.category.name},
                 dedupe_key=f"assigned:{event.pk}:{user.pk}",
             )
+    elif event.action == Action.ASK_RESIDENT:
+        # The question itself stays on the tracking page: an SMS carries only the link.
+        queue_message(
+            recipient=order.resident_phone,
+            channel="sms",
+            template="ask_resident",
+            order=order,
+            body=_("【四单】承办方想请您补充诉求 %(ref)s 的情况，请打开：%(url)s")
+            % {"ref": order.reference, "url": tracking_url(order)},
+            dedupe_key=f"ask_resident:{event.pk}",
+        )
+    elif event.action == Action.RESIDENT_ADD:
+        tell_staff(
+            staff_recipients(order),
+            order=order,
+            template="resident_added",
+            body=_("【四单】居民补充了工单 %(ref)s 的情况，请查看。") % {"ref": order.reference},
+            key=str(event.pk),
+        )
     elif event.action == Action.RESOLVE:
         queue_message(
             recipient=order.resident_phone,

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from orders.lifecycle import Action, Tier
+from orders.lifecycle import Action, Status, Tier
 from orders.models import OrderEvent
 
 # What a resident reads for each event; staff names and internal notes stay hidden.
@@ -27,12 +28,20 @@ RESIDENT_WORDS = {
     Action.SUPERVISE: gettext_lazy("街道已督办。"),
     Action.RATING_REQUESTED: gettext_lazy("已邀请您评价。"),
     Action.CALLBACK: gettext_lazy("社区工作人员已电话回访。"),
+    Action.ASK_RESIDENT: gettext_lazy("承办方请您补充情况。"),
+    Action.RESIDENT_ADD: gettext_lazy("您补充了情况。"),
 }
 RESIDENT_VISIBLE = frozenset(RESIDENT_WORDS)
 
 
+# A dissatisfied rating sends the order back for redo, one tier up.
+REDO_WORDS = gettext_lazy("您对办理结果不满意，社区将交由「%(tier)s」重新办理。")
+
+
 def resident_text(event: OrderEvent) -> str:
     template = str(RESIDENT_WORDS.get(event.action, ""))
+    if event.action == Action.RATE and event.to_status == Status.AWAITING_DISPATCH:
+        template = str(REDO_WORDS)
     tier = Tier(event.tier).label if event.tier else ""
     return template % {"tier": tier} if "%(tier)s" in template else template
 
@@ -57,3 +66,36 @@ def staff_text(event: OrderEvent) -> str:
             % {"tier": Tier(event.tier).label, "who": handler if handler else _("待指定")}
         )
     return " ".join(str(p) for p in parts)
+
+
+def _due_label(data: dict) -> dict:
+    """One folded due change: {"what": the due time's name, "new": the new time or None}."""
+    from orders.models import Order
+
+    field = data.get("field", "")
+    try:
+        what = Order._meta.get_field(field).verbose_name
+    except Exception:  # an old row naming a field that no longer exists
+        what = field
+    new = data.get("new")
+    return {"what": what, "new": parse_datetime(new) if new else None}
+
+
+def staff_rows(events) -> list[dict]:
+    """The staff timeline: one row per event, with the due-time changes a move wrote
+    right after it (same moment, same actor) folded into that move's row."""
+    rows: list[dict] = []
+    for event in events:
+        previous = rows[-1]["event"] if rows else None
+        if (
+            event.action == Action.DUE_CHANGED
+            and previous is not None
+            and previous.action != Action.DUE_CHANGED
+            and previous.at == event.at
+            and previous.actor_id == event.actor_id
+        ):
+            rows[-1]["dues"].append(_due_label(event.data or {}))
+            continue
+        dues = [_due_label(event.data or {})] if event.action == Action.DUE_CHANGED else []
+        rows.append({"event": event, "text": staff_text(event), "dues": dues})
+    return rows

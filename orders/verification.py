@@ -22,6 +22,7 @@ Rules:
 from __future__ import annotations
 
 import hmac
+import math
 import re
 import secrets
 from collections.abc import MutableMapping
@@ -90,6 +91,17 @@ def _session_throttle(session: MutableMapping, now: datetime) -> list[float]:
     if len(sends) >= SESSION_SENDS_PER_HOUR:
         raise VerificationError("too_many", _("本机一小时内获取验证码次数过多，请稍后再试。"))
     return sends
+
+
+def resend_wait(session: MutableMapping, *, now: datetime | None = None) -> int:
+    """Whole seconds before this session may ask for another code (0: it may now) —
+    what the code button counts down from."""
+    now = now or timezone.now()
+    sends = [t for t in session.get(_SESSION_SENDS, []) if isinstance(t, (int, float))]
+    if not sends:
+        return 0
+    left = SEND_INTERVAL.total_seconds() - (now.timestamp() - max(sends))
+    return max(0, math.ceil(left))
 
 
 def _count(key: str, *, window: int) -> int:

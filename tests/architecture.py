@@ -20,7 +20,7 @@ SKIP_DIRS = {".venv", "migrations", "node_modules", "__pycache__", ".git", "var"
 
 # An app may import only apps of a lower layer (and itself). Others (config, demo, tests,
 # bench, scripts) sit on top and may import anything; config.settings is read by Django.
-APP_LAYERS = {"core": 0, "grids": 1, "parties": 2, "accounts": 2, "orders": 3}
+APP_LAYERS = {"core": 0, "grids": 1, "parties": 2, "accounts": 2, "orders": 3, "open311": 4}
 
 
 @dataclass(frozen=True)

@@ -279,6 +279,10 @@ def valid_values(converter: str, name: str, scene: Scene) -> list[str]:
         return [str(i) for i in getattr(scene, name.replace("_id", "_ids"))]
     if name == "token":
         return [o.tracking_token for o in ours + theirs]
+    if name == "service_code":
+        return [w.category.code, "no-such-service"]
+    if name == "request_id":
+        return [o.reference for o in ours + theirs]
     if name == "code":
         return [
             w.microgrid.code,
@@ -579,7 +583,18 @@ FOCUSED = (
 
 # Pages without login behave alike for every staff post: the other posts take a sample
 # (the first path with every query and form), which keeps the sweep under a minute.
-PUBLIC_PREFIXES = ("r/", "t/", "me/", "wall/", "c/", "login/", "logout/", "i18n/", "healthz")
+PUBLIC_PREFIXES = (
+    "r/",
+    "t/",
+    "me/",
+    "wall/",
+    "c/",
+    "login/",
+    "logout/",
+    "i18n/",
+    "healthz",
+    "open311/",
+)
 PUBLIC_IN_FULL = ("anonymous", "resident", "dispatcher", "superuser")
 
 

@@ -1,7 +1,9 @@
 """Settings for every environment; values come from the environment only."""
 
+from pathlib import Path
+from urllib.parse import urlsplit
+
 from django.core.exceptions import ImproperlyConfigured
-from django.utils.translation import gettext_lazy as _
 
 from config.env import BASE_DIR, VAR_DIR, env, filesystem_broker_options
 
@@ -10,6 +12,8 @@ PRODUCTION = DJANGO_ENV == "production"
 
 if PRODUCTION:
     SECRET_KEY = env.str("DJANGO_SECRET_KEY", default="")
+    # Former keys still accepted for signatures (sessions, reset links) while they expire.
+    SECRET_KEY_FALLBACKS = env.list("DJANGO_SECRET_KEY_FALLBACKS", default=[])
     if not SECRET_KEY:
         raise ImproperlyConfigured("DJANGO_SECRET_KEY must be set when DJANGO_ENV=production.")
     # The same bar as Django's deploy check (security.W009), enforced at startup.
@@ -29,10 +33,15 @@ else:
     )
 
 DEBUG = env.bool("DJANGO_DEBUG", default=not PRODUCTION)
-ALLOWED_HOSTS = env.list(
-    "DJANGO_ALLOWED_HOSTS",
-    default=[] if PRODUCTION else ["127.0.0.1", "localhost", "[::1]", "testserver"],
-)
+# The public base URL used in QR codes and tracking links sent to residents (`make run`
+# sets it from PORT); in development its host is allowed too, so a phone on the same
+# network can open the demo at that address.
+SIDAN_PUBLIC_BASE_URL = env.str("SIDAN_PUBLIC_BASE_URL", default="http://127.0.0.1:8000")
+_DEV_HOSTS = ["127.0.0.1", "localhost", "[::1]", "testserver"]
+_PUBLIC_HOST = urlsplit(SIDAN_PUBLIC_BASE_URL).hostname
+if _PUBLIC_HOST and _PUBLIC_HOST not in _DEV_HOSTS:
+    _DEV_HOSTS.append(_PUBLIC_HOST)
+ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=[] if PRODUCTION else _DEV_HOSTS)
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
@@ -52,6 +61,7 @@ INSTALLED_APPS = [
     "grids",
     "parties",
     "orders",
+    "open311",
     "demo",
 ]
 
@@ -103,6 +113,15 @@ if env.str("DATABASE_URL", default=""):
     DATABASES = {"default": env.db("DATABASE_URL")}
     DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("DB_CONN_MAX_AGE", default=60))
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    if env.bool("SIDAN_DB_POOL", default=False) and "postgresql" in DATABASES["default"]["ENGINE"]:
+        # psycopg's connection pool, one per process (docs/deployment.md); Django requires
+        # persistent connections off when pooling.
+        DATABASES["default"]["CONN_MAX_AGE"] = 0
+        DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+            "min_size": env.int("SIDAN_DB_POOL_MIN", default=2),
+            "max_size": env.int("SIDAN_DB_POOL_MAX", default=8),
+            "timeout": env.int("SIDAN_DB_POOL_TIMEOUT", default=10),
+        }
 else:
     DATABASES = {
         "default": {
@@ -147,6 +166,10 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TIMEZONE = "Asia/Shanghai"
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
+# Exactly one beat schedules (config/beat.py): a Redis lock, renewed on every tick.
+CELERY_BEAT_SCHEDULER = "config.beat.LockedScheduler"
+SIDAN_BEAT_LOCK_KEY = env.str("SIDAN_BEAT_LOCK_KEY", default="sidan:beat-lock")
+SIDAN_BEAT_LOCK_SECONDS = env.int("SIDAN_BEAT_LOCK_SECONDS", default=60)
 # How often the worker proves it is alive for /healthz, and how stale a heartbeat may be.
 SIDAN_WORKER_HEARTBEAT_SECONDS = env.int("SIDAN_WORKER_HEARTBEAT_SECONDS", default=10)
 SIDAN_WORKER_HEARTBEAT_MAX_AGE = env.int("SIDAN_WORKER_HEARTBEAT_MAX_AGE", default=60)
@@ -196,7 +219,9 @@ OTP_TOTP_ISSUER = "Sidan 四单"
 
 # --- i18n -----------------------------------------------------------------
 LANGUAGE_CODE = "zh-hans"
-LANGUAGES = [("zh-hans", _("简体中文")), ("en", _("English"))]
+# Each language is named in itself, whatever the interface language (a reader who
+# cannot read the current one must still find theirs).
+LANGUAGES = [("zh-hans", "中文"), ("en", "English")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
@@ -207,7 +232,7 @@ STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = VAR_DIR / "staticfiles"
 MEDIA_URL = "media/"
-MEDIA_ROOT = VAR_DIR / "media"
+MEDIA_ROOT = Path(env.str("SIDAN_MEDIA_ROOT", default=str(VAR_DIR / "media")))
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 15 * 1024 * 1024
 STORAGES = {
@@ -220,6 +245,24 @@ STORAGES = {
         )
     },
 }
+SIDAN_S3_BUCKET = env.str("SIDAN_S3_BUCKET", default="")
+if SIDAN_S3_BUCKET:
+    # Media on shared S3-compatible storage, so several web machines serve the same photos
+    # (needs the optional extra: pip install ".[s3]" — django-storages with boto3).
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": SIDAN_S3_BUCKET,
+            "endpoint_url": env.str("SIDAN_S3_ENDPOINT_URL", default="") or None,
+            "access_key": env.str("SIDAN_S3_ACCESS_KEY", default="") or None,
+            "secret_key": env.str("SIDAN_S3_SECRET_KEY", default="") or None,
+            "region_name": env.str("SIDAN_S3_REGION", default="") or None,
+            "default_acl": "private",
+            "querystring_auth": True,  # photos are private: signed, expiring URLs
+            "querystring_expire": 600,
+            "file_overwrite": False,
+        },
+    }
 
 # --- security (README "Security") -----------------------------------------
 SESSION_COOKIE_HTTPONLY = True
@@ -282,8 +325,6 @@ EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.cons
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="sidan@localhost")
 
 # --- Sidan ----------------------------------------------------------------
-# The public base URL used in QR codes and tracking links sent to residents.
-SIDAN_PUBLIC_BASE_URL = env.str("SIDAN_PUBLIC_BASE_URL", default="http://127.0.0.1:8000")
 SIDAN_DEMO_PASSWORD = env.str("SIDAN_DEMO_PASSWORD", default="sidan-demo-2026")
 # PIPL retention: days after closing (or cancelling) at which an order's resident name
 # and phone are removed by the hourly task; rows per locked batch, batches per run.
@@ -292,6 +333,13 @@ SIDAN_RETENTION_BATCH = env.int("SIDAN_RETENTION_BATCH", default=500)
 SIDAN_RETENTION_MAX_BATCHES = env.int("SIDAN_RETENTION_MAX_BATCHES", default=20)
 # QR sheets a staff user may generate per minute (a street's sheet is expensive).
 SIDAN_QR_SHEETS_PER_MINUTE = env.int("SIDAN_QR_SHEETS_PER_MINUTE", default=4)
+
+# Open311 GeoReport v2 (docs/open311.md)
+SIDAN_OPEN311_ANON_PER_MINUTE = env.int("SIDAN_OPEN311_ANON_PER_MINUTE", default=120)
+SIDAN_OPEN311_CONTACT = env.str("SIDAN_OPEN311_CONTACT", default="")
+SIDAN_OPEN311_MEDIA_MAX_BYTES = env.int("SIDAN_OPEN311_MEDIA_MAX_BYTES", default=5 * 1024 * 1024)
+SIDAN_OPEN311_MEDIA_TIMEOUT = env.int("SIDAN_OPEN311_MEDIA_TIMEOUT", default=10)
+SIDAN_OPEN311_MEDIA_ALLOW_PRIVATE = env.bool("SIDAN_OPEN311_MEDIA_ALLOW_PRIVATE", default=False)
 # Development only (`make run` turns it on): the staff outbox shows one-time codes and the
 # console sender logs codes and tracking links (core.redact). Production refuses it.
 SIDAN_DEV_REVEAL_SECRETS = env.bool("SIDAN_DEV_REVEAL_SECRETS", default=False)

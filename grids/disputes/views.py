@@ -12,13 +12,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
+from core import forms as core_forms
 from grids import access
 from grids.disputes import selectors, services
 from grids.disputes.lifecycle import Colour, DisputeAction, HandlingLevel, allowed_actions
 from grids.selectors import area_for_user
 
 
-class DisputeForm(forms.Form):
+class DisputeForm(core_forms.Form):
     area = forms.ChoiceField(label=gettext_lazy("位置"))
     title = forms.CharField(label=gettext_lazy("事由"), max_length=100)
     description = forms.CharField(

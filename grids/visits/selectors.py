@@ -17,6 +17,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from core import clock
+from core.people import person_name
 from grids import access
 from grids.models import Area, AreaLevel, CareCategory, Household, Post, PostRole, Visit
 from grids.visits.services import VISIT_ROLES
@@ -136,7 +137,7 @@ def coverage_by_worker(*, user, day: date | None = None) -> list[CoverageRow]:
     )
     return [
         CoverageRow(
-            f"{p.user.get_full_name() or p.user.username} · {p.area.name}",
+            f"{person_name(p.user)} · {p.area.name}",
             p.area.code,
             p.total,
             p.covered,

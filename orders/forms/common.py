@@ -6,6 +6,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from core import forms as core_forms
 from grids.models import Area, AreaLevel
 from orders.models import Category, Nature, Urgency, phone_validator
 from orders.services import MAX_PHOTOS
@@ -41,7 +42,7 @@ class MultipleImageField(forms.ImageField):
         return cleaned
 
 
-class OrderPlaceForm(forms.Form):
+class OrderPlaceForm(core_forms.Form):
     category = forms.ModelChoiceField(
         label=_("问题类别"),
         queryset=Category.objects.filter(is_active=True),

@@ -6,18 +6,19 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from core import forms as core_forms
 from orders.models import Rating
 
 YES_NO = [("yes", _("是")), ("no", _("否"))]
 
 
-class SupervisionNoteForm(forms.Form):
+class SupervisionNoteForm(core_forms.Form):
     note = forms.CharField(
         label=_("督办意见"), max_length=1000, widget=forms.Textarea(attrs={"rows": 2})
     )
 
 
-class CallbackForm(forms.Form):
+class CallbackForm(core_forms.Form):
     reached = forms.ChoiceField(label=_("是否联系上居民"), choices=YES_NO, widget=forms.RadioSelect)
     resolved = forms.ChoiceField(
         label=_("问题是否解决"), choices=[("", _("未答复"))] + YES_NO, required=False

@@ -5,11 +5,12 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core import forms as core_forms
 from orders.meetings.lifecycle import TopicSource
 from orders.models import Urgency, phone_validator
 
 
-class MeetingForm(forms.Form):
+class MeetingForm(core_forms.Form):
     community = forms.ChoiceField(label=_("社区"))
     title = forms.CharField(label=_("会议名称"), max_length=100)
     held_on = forms.DateField(label=_("日期"), widget=forms.DateInput(attrs={"type": "date"}))
@@ -23,19 +24,19 @@ class MeetingForm(forms.Form):
         self.fields["community"].choices = [(c.code, c.name) for c in communities]
 
 
-class TopicForm(forms.Form):
+class TopicForm(core_forms.Form):
     title = forms.CharField(label=_("议题"), max_length=200)
     source = forms.ChoiceField(label=_("来源"), choices=TopicSource.choices)
 
 
-class VoteForm(forms.Form):
+class VoteForm(core_forms.Form):
     votes_for = forms.IntegerField(label=_("赞成"), min_value=0, max_value=10000)
     against = forms.IntegerField(label=_("反对"), min_value=0, max_value=10000)
     abstain = forms.IntegerField(label=_("弃权"), min_value=0, max_value=10000)
     decision = forms.CharField(label=_("决议"), max_length=300, required=False)
 
 
-class IntakeRowForm(forms.Form):
+class IntakeRowForm(core_forms.Form):
     """One resident's order in the batch; a row left entirely blank is skipped."""
 
     area = forms.ChoiceField(label=_("位置"), required=False)

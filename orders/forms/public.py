@@ -6,7 +6,8 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from orders.forms.common import OrderPlaceForm
+from core import forms as core_forms
+from orders.forms.common import MultipleImageField, OrderPlaceForm
 from orders.models import Rating, phone_validator
 
 
@@ -52,7 +53,7 @@ class ResidentOrderForm(OrderPlaceForm):
         )
 
 
-class PhoneForm(forms.Form):
+class PhoneForm(core_forms.Form):
     resident_phone = forms.CharField(
         label=_("手机号码"),
         max_length=11,
@@ -62,7 +63,7 @@ class PhoneForm(forms.Form):
     otp_code = _code_field()
 
 
-class RatingForm(forms.Form):
+class RatingForm(core_forms.Form):
     rating = forms.ChoiceField(
         label=_("您对办理结果满意吗？"),
         choices=Rating.choices,
@@ -78,3 +79,15 @@ class RatingForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+
+
+class FollowUpForm(core_forms.Form):
+    """The resident adds detail or photos to their own open order."""
+
+    text = forms.CharField(
+        label=_("补充说明"),
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("比如更准确的位置、问题的新变化，或承办方问到的情况。"),
+    )
+    photos = MultipleImageField(label=_("照片（选填，最多 3 张）"))

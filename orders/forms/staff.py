@@ -14,6 +14,9 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core import forms as core_forms
+from core.people import person_name
+from core.phones import is_landline, is_mobile, normalise_landline
 from grids.models import Area, AreaLevel
 from orders import services
 from orders.forms.common import MultipleImageField, OrderPlaceForm
@@ -24,7 +27,7 @@ from orders.selectors.staff import QUEUES, BoardFilters
 # --- the board -----------------------------------------------------------------
 
 
-class BoardFilterForm(forms.Form):
+class BoardFilterForm(core_forms.Form):
     community = forms.CharField(required=False, widget=forms.HiddenInput)
     queue = forms.ChoiceField(required=False, choices=[(k, v[0]) for k, v in QUEUES.items()])
     status = forms.ChoiceField(
@@ -59,6 +62,10 @@ class BoardFilterForm(forms.Form):
         self.fields["category"].choices = [("", _("全部类别"))] + [
             (pk, name) for pk, name in Category.objects.values_list("pk", "name")
         ]
+        # The filters sit in one row without visible labels: name each for screen readers.
+        for field in self.fields.values():
+            if field.label and not field.widget.is_hidden:
+                field.widget.attrs.setdefault("aria-label", str(field.label))
 
     def filters(self) -> BoardFilters:
         """The filters to apply; a bad value is ignored rather than emptying the board."""
@@ -78,7 +85,7 @@ class BoardFilterForm(forms.Form):
 # --- order actions ------------------------------------------------------------------
 
 
-class ActionForm(forms.Form):
+class ActionForm(core_forms.Form):
     expected_status = forms.ChoiceField(choices=Status.choices, widget=forms.HiddenInput)
     # The order's version when the page was drawn: refuses moves made on a stale page even
     # when the status is unchanged (an escalation keeps 待签收).
@@ -110,8 +117,7 @@ class DispatchForm(ActionForm):
         super().__init__(*args, order=order, **kwargs)
         self.candidates = {str(c.pk): c for c in candidates}
         self.fields["handler"].choices = [("", _("请选择"))] + [
-            (str(c.pk), c.get_full_name() or c.username if tier != Tier.MEMBER_UNIT else c.name)
-            for c in candidates
+            (str(c.pk), person_name(c) if tier != Tier.MEMBER_UNIT else c.name) for c in candidates
         ]
         if len(candidates) == 1:
             self.fields["handler"].initial = str(candidates[0].pk)
@@ -169,6 +175,11 @@ class ResolveForm(ActionForm):
         label=_("办理结果"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
     )
     photos = MultipleImageField(label=_("结果照片（选填，最多 3 张）"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # On a phone the picker opens the back camera: the handler photographs the result.
+        self.fields["photos"].widget.attrs["capture"] = "environment"
 
 
 class RateForm(ActionForm):
@@ -232,6 +243,15 @@ class NoteForm(ActionForm):
     )
 
 
+class AskResidentForm(ActionForm):
+    question = forms.CharField(
+        label=_("想请居民补充什么"),
+        max_length=300,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("居民会收到一条带进度链接的短信，在进度页上看到这段话并补充说明或照片。"),
+    )
+
+
 ACTION_FORMS: dict[str, type[ActionForm]] = {
     Action.DISPATCH: DispatchForm,
     Action.SIGN: SignForm,
@@ -244,6 +264,7 @@ ACTION_FORMS: dict[str, type[ActionForm]] = {
     Action.RATE: RateForm,
     Action.CANCEL: CancelForm,
     Action.NOTE: NoteForm,
+    Action.ASK_RESIDENT: AskResidentForm,
 }
 
 
@@ -272,6 +293,17 @@ class StaffIntakeForm(OrderPlaceForm):
     channel = forms.ChoiceField(
         label=_("受理渠道"), choices=[(c.value, c.label) for c in STAFF_CHANNELS]
     )
+    # A hotline caller on a landline, or an elderly resident without a phone, can be taken.
+    resident_phone = forms.CharField(
+        label=_("联系电话"),
+        max_length=20,
+        required=False,
+        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "off"}),
+        help_text=_(
+            "手机、带区号的座机（如 0573-84123456），或留空：没有手机的居民由社区电话回访或上门，"
+            "不发短信。"
+        ),
+    )
     field_order = (
         "channel",
         "category",
@@ -294,3 +326,11 @@ class StaffIntakeForm(OrderPlaceForm):
         super().__init__(data, *args, **kwargs)
         self.fields["area_code"].required = True
         self.fields["area_code"].label = _("位置编码（或在上方逐级选择）")
+
+    def clean_resident_phone(self) -> str:
+        value = self.cleaned_data["resident_phone"].strip()
+        if value and not (is_mobile(value) or is_landline(value)):
+            raise ValidationError(
+                _("请输入 11 位手机号码、带区号的座机号码（如 0573-84123456），或留空。")
+            )
+        return normalise_landline(value) if is_landline(value) else value

@@ -6,11 +6,12 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core import forms as core_forms
 from grids.models import VisitKind
 from orders.models import Category, Urgency
 
 
-class VisitForm(forms.Form):
+class VisitForm(core_forms.Form):
     kind = forms.ChoiceField(
         label=_("方式"), choices=VisitKind.choices, initial=VisitKind.DOOR, widget=forms.RadioSelect
     )

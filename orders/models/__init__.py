@@ -25,6 +25,7 @@ from orders.models.order import (
     PhotoKind,
     Rating,
     Urgency,
+    contact_phone_validator,
     phone_validator,
 )
 from orders.models.outbox import OutboxMessage
@@ -85,5 +86,6 @@ __all__ = [
     "SupervisionKind",
     "Tier",
     "Urgency",
+    "contact_phone_validator",
     "phone_validator",
 ]

@@ -8,9 +8,16 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from core.people import person_name
+from core.vocabulary import seeded
 from orders.lifecycle import BEING_HANDLED, Action, QueueReason, Status, Tier
 
 phone_validator = RegexValidator(r"^1[3-9]\d{9}$", _("请输入 11 位中国大陆手机号码。"))
+# What staff may record for a resident: a mobile, or a landline with its area code.
+contact_phone_validator = RegexValidator(
+    r"^(1[3-9]\d{9}|0\d{2,3}-\d{7,8})$",
+    _("请输入 11 位手机号码，或带区号的座机号码（如 0573-84123456）。"),
+)
 
 
 class Nature(models.TextChoices):
@@ -68,7 +75,7 @@ class Category(models.Model):
         ordering = ["sort_order", "code"]
 
     def __str__(self) -> str:
-        return self.name
+        return seeded(self.name)
 
 
 class Order(models.Model):
@@ -110,7 +117,12 @@ class Order(models.Model):
         db_index=False,
     )
     description = models.TextField(_("问题描述"), max_length=2000)
-    resident_phone = models.CharField(_("联系电话"), max_length=11, validators=[phone_validator])
+    # A mobile (residents placing their own orders always verify one); staff intake may
+    # record a landline, or nothing for a resident without a phone (reached by callback
+    # or visit, never by SMS). Erasure (PIPL) empties it too.
+    resident_phone = models.CharField(
+        _("联系电话"), max_length=20, blank=True, validators=[contact_phone_validator]
+    )
     resident_name = models.CharField(_("称呼"), max_length=40, blank=True)
     placed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -272,7 +284,7 @@ class Order(models.Model):
         if self.handler_unit_id:
             return self.handler_unit.name
         if self.handler_user_id:
-            return self.handler_user.get_full_name() or self.handler_user.username
+            return person_name(self.handler_user)
         return ""
 
 
@@ -316,6 +328,7 @@ class OrderEvent(models.Model):
 class PhotoKind(models.TextChoices):
     REPORT = "report", _("问题照片")
     RESULT = "result", _("结果照片")
+    FOLLOWUP = "followup", _("居民补充照片")
 
 
 class OrderPhoto(models.Model):

@@ -17,6 +17,7 @@ from grids.models import Area, AreaLevel
 from orders import wall_scrub
 from orders.lifecycle import OPEN_STATUSES, Status
 from orders.models import Order, OrderPhoto, Rating
+from orders.resident_words import resident_status
 from orders.selectors.scope import order_for_token
 
 AREA_CODE_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,39}$")
@@ -270,10 +271,10 @@ def wall_rows(orders) -> list[WallRow]:
         rows.append(
             WallRow(
                 reference=order.reference,
-                category=order.category.name,
+                category=str(order.category),
                 place=_place_name(order.area),
                 status=order.status,
-                status_label=order.get_status_display(),
+                status_label=resident_status(order.status),
                 placed_at=order.placed_at,
                 resolved_at=order.resolved_at,
                 description=wall_description(order, names=names),

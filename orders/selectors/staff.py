@@ -15,6 +15,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.phones import is_mobile
 from grids import access
 from grids.models import Area, AreaLevel, PostRole, paths_q
 from orders import authority
@@ -191,6 +192,7 @@ class OrderDetail:
     events: list[OrderEvent]
     report_photos: list[OrderPhoto] = field(default_factory=list)
     result_photos: list[OrderPhoto] = field(default_factory=list)
+    followup_photos: list[OrderPhoto] = field(default_factory=list)
 
 
 def order_detail_for_user(*, user: AbstractBaseUser, order_id: int) -> OrderDetail:
@@ -215,6 +217,7 @@ def order_detail_for_user(*, user: AbstractBaseUser, order_id: int) -> OrderDeta
         events=events,
         report_photos=[p for p in photos if p.kind == PhotoKind.REPORT],
         result_photos=[p for p in photos if p.kind == PhotoKind.RESULT],
+        followup_photos=[p for p in photos if p.kind == PhotoKind.FOLLOWUP],
     )
 
 
@@ -258,6 +261,8 @@ def order_actions_for_user(*, user: AbstractBaseUser, order: Order) -> list[str]
     ]
     if authority.may_note(user, order):
         actions.append(Action.NOTE)
+        if order.status in OPEN_STATUSES and is_mobile(order.resident_phone):
+            actions.append(Action.ASK_RESIDENT)
     return actions
 
 

@@ -26,12 +26,15 @@ from django.utils.translation import gettext as _
 
 from core import clock, writer
 from core.actors import RESIDENT, Actor
+from core.people import person_name
+from core.phones import is_landline, is_mobile, normalise_landline
 from grids import access
 from grids.models import PATH_SEPARATOR, Area, AreaLevel, MemberUnit
 from orders import authority, deadlines, events, notify
 from orders.errors import OrderError
 from orders.lifecycle import (
     MOVES,
+    OPEN_STATUSES,
     RESIDENT_CANCELLABLE,
     TOP_TIER,
     Action,
@@ -72,7 +75,7 @@ def _describe_last(order: Order) -> str:
     if last is None:
         return ""
     who = (
-        (last.actor.get_full_name() or last.actor.username)
+        person_name(last.actor)
         if last.actor
         else (_("居民") if last.actor_kind == RESIDENT else _("系统"))
     )
@@ -249,6 +252,24 @@ def scope_ids(area: Area) -> tuple[int | None, int | None]:
     return by_level.get(AreaLevel.COMMUNITY), by_level.get(AreaLevel.STREET)
 
 
+def _contact_phone(value: str, *, by_staff: bool) -> str:
+    """A resident placing their own order gives (and has verified) a mobile; staff taking
+    a call may record a landline, or nothing for a resident who has no phone."""
+    value = (value or "").strip()
+    if is_mobile(value):
+        return value
+    if by_staff and not value:
+        return ""
+    if by_staff and is_landline(value):
+        return normalise_landline(value)
+    if by_staff:
+        raise OrderError(
+            "bad_phone",
+            _("请输入 11 位手机号码、带区号的座机号码（如 0573-84123456），或留空。"),
+        )
+    raise OrderError("bad_phone", _("请输入 11 位中国大陆手机号码。"))
+
+
 def order_place(
     *,
     category: Category,
@@ -277,6 +298,7 @@ def order_place(
     ):
         raise OrderError("forbidden", _("这个位置不在你的岗位范围内。"))
     description = clean_text(description, required=True, what="问题描述")
+    resident_phone = _contact_phone(resident_phone, by_staff=placed_by is not None)
     now = clock.now()
     actor = Actor.staff(placed_by) if placed_by else Actor.resident()
     community_id, street_id = scope_ids(area)
@@ -723,6 +745,69 @@ def order_add_note(
             raise OrderError("forbidden", _("你的岗位不能为这张工单添加备注。"))
         event = record_event(
             order, action=action, actor=Actor.staff(actor), from_status="", to_status="", note=note
+        )
+        notify.after_event(event)
+    return event
+
+
+# --- asking the resident, and the resident's follow-up ---------------------------------
+
+# A follow-up is a few lines and photos, not a chat: bounded per order.
+MAX_FOLLOWUPS = 10
+
+
+def order_ask_resident(*, order_id: int, actor: AbstractBaseUser, question: str) -> OrderEvent:
+    """Staff ask the resident for more information; the resident gets an SMS with the
+    tracking link and answers there (``order_resident_add``). Open orders only."""
+    question = clean_text(question, required=True, what="需要居民补充的内容", limit=300)
+    with transaction.atomic():
+        order = lock_order(order_id)
+        if not authority.may_note(actor, order):
+            raise OrderError("forbidden", _("你的岗位不能为这张工单联系居民。"))
+        if order.status not in OPEN_STATUSES:
+            raise OrderError("bad_move", _("工单已办结或撤销，不能再请居民补充。"))
+        if not is_mobile(order.resident_phone):
+            raise OrderError("no_phone", _("这张工单没有居民的手机号码，请电话或上门了解。"))
+        event = record_event(
+            order,
+            action=Action.ASK_RESIDENT,
+            actor=Actor.staff(actor),
+            from_status="",
+            to_status="",
+            note=question,
+        )
+        notify.after_event(event)
+    return event
+
+
+def order_resident_add(
+    *, order_id: int, text: str, photos: Iterable[UploadedFile] = ()
+) -> OrderEvent:
+    """The resident adds detail or photos to their own open order (the caller has proven
+    the resident's phone); whoever handles it is told."""
+    text = clean_text(text, required=True, what="补充说明", limit=1000)
+    photos = list(photos)
+    if len(photos) > MAX_PHOTOS:
+        raise OrderError("too_many_photos", _("最多上传 %(n)s 张照片。") % {"n": MAX_PHOTOS})
+    with transaction.atomic():
+        order = lock_order(order_id)
+        if order.status not in OPEN_STATUSES:
+            raise OrderError("bad_move", _("这件诉求已办结或撤销，不能再补充。"))
+        if order.events.filter(action=Action.RESIDENT_ADD).count() >= MAX_FOLLOWUPS:
+            raise OrderError(
+                "too_many",
+                _("这件诉求已经补充了 %(n)s 次，请等待承办方联系您。") % {"n": MAX_FOLLOWUPS},
+            )
+        for photo in photos:
+            OrderPhoto.objects.create(order=order, kind=PhotoKind.FOLLOWUP, image=photo)
+        event = record_event(
+            order,
+            action=Action.RESIDENT_ADD,
+            actor=Actor.resident(),
+            from_status="",
+            to_status="",
+            note=text,
+            data={"photos": len(photos)},
         )
         notify.after_event(event)
     return event

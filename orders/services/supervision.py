@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from core import clock
 from core.actors import Actor
+from core.people import person_name
 from grids import access
 from grids.models import PostRole
 from orders import authority, events, notify
@@ -39,7 +40,7 @@ def supervision_add_note(*, item_id: int, actor: AbstractBaseUser, note: str) ->
         event = order_add_note(
             order_id=item.order_id, actor=actor, note=note, action=Action.SUPERVISE
         )
-        who = actor.get_full_name() or actor.username
+        who = person_name(actor)
         stamp = timezone.localtime(event.at).strftime("%Y-%m-%d %H:%M")
         item.notes = (item.notes + "\n" if item.notes else "") + f"[{stamp} {who}] {event.note}"
         item.save(update_fields=["notes"])

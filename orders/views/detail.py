@@ -26,7 +26,7 @@ from orders.forms.staff import (
 from orders.lifecycle import Action, Status, Tier
 from orders.models import Order
 from orders.privacy import resident_view
-from orders.timeline import staff_text
+from orders.timeline import staff_rows
 from orders.views.board import counts_context
 from orders.views.inbox import render_inbox
 from orders.wall_scrub import scrub
@@ -78,7 +78,7 @@ def _detail_context(
     context = {
         "detail": detail,
         "order": order,
-        "timeline": [{"event": e, "text": staff_text(e)} for e in detail.events],
+        "timeline": staff_rows(detail.events),
         "actions": actions,
         "action_items": [
             {"action": a, "label": Action(a).label, "form": f} for a, f in forms.items()
@@ -151,6 +151,9 @@ def _perform(request: HttpRequest, order: Order, action: str, form: ActionForm) 
                 request, _("提示：这张工单已变为「%(s)s」。") % {"s": order.get_status_display()}
             )
         services.order_add_note(order_id=order.pk, actor=user, note=data["note"])
+        return order
+    if action == Action.ASK_RESIDENT:
+        services.order_ask_resident(order_id=order.pk, actor=user, question=data["question"])
         return order
     raise Http404
 

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
+from core import forms as core_forms
 from core.errors import DomainError
 from grids import access
 from grids.models import Area, AreaLevel
@@ -21,7 +22,7 @@ from orders.notices import selectors, services
 from orders.selectors import public as public_selectors
 
 
-class NoticeForm(forms.Form):
+class NoticeForm(core_forms.Form):
     community = forms.ChoiceField(label=gettext_lazy("社区"))
     title = forms.CharField(label=gettext_lazy("标题"), max_length=100)
     body = forms.CharField(

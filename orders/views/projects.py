@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core import clock
+from core import forms as core_forms
 from core.errors import DomainError
 from grids import access
 from grids.selectors import area_for_user
@@ -27,7 +28,7 @@ from orders.projects.lifecycle import Evaluation, ProjectStatus, allowed_actions
 from orders.selectors import public as public_selectors
 
 
-class ProposalForm(forms.Form):
+class ProposalForm(core_forms.Form):
     compound = forms.ChoiceField(label=gettext_lazy("小区"))
     title = forms.CharField(label=gettext_lazy("项目名称"), max_length=100)
     description = forms.CharField(

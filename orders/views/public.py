@@ -17,12 +17,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from core.clientip import client_ip
-from core.phones import mask_phone
+from core.phones import is_mobile, mask_phone
 from grids.models import Area
-from orders import qr, services, verification
+from orders import qr, resident_words, services, verification
 from orders.errors import OrderError
-from orders.forms.public import PhoneForm, RatingForm, ResidentOrderForm
-from orders.lifecycle import RESIDENT_CANCELLABLE, Status
+from orders.forms.public import FollowUpForm, PhoneForm, RatingForm, ResidentOrderForm
+from orders.lifecycle import OPEN_STATUSES, RESIDENT_CANCELLABLE, Action, Status
 from orders.models import CancelReason, Channel
 from orders.notify import tracking_url
 from orders.selectors import public as sel
@@ -193,9 +193,9 @@ def is_the_resident(request: HttpRequest, order) -> bool:
     )
 
 
-def _track_post(request: HttpRequest, order) -> RatingForm | None:
-    """Prove the phone, rate or cancel through the services; returns the rating form when
-    it had errors."""
+def _track_post(request: HttpRequest, order) -> RatingForm | FollowUpForm | None:
+    """Prove the phone, rate, cancel or add a follow-up through the services; returns the
+    rating or follow-up form when it had errors."""
     action = request.POST.get("action")
     if action == "send_code":
         level, text = _send_code(request, phone=order.resident_phone, area_path=order.area.path)
@@ -209,12 +209,14 @@ def _track_post(request: HttpRequest, order) -> RatingForm | None:
                 code=request.POST.get("otp_code", ""),
                 client_ip=client_ip(request),
             )
-            messages.success(request, _("手机号码已验证，现在可以评价或撤销。"))
+            messages.success(request, _("手机号码已验证，现在可以评价、撤销或补充。"))
         except OrderError as error:
             messages.error(request, error.message)
         return None
-    if action in ("rate", "cancel") and not is_the_resident(request, order):
-        messages.error(request, _("为确认是您本人，请先获取短信验证码并完成验证，再评价或撤销。"))
+    if action in ("rate", "cancel", "add") and not is_the_resident(request, order):
+        messages.error(
+            request, _("为确认是您本人，请先获取短信验证码并完成验证，再评价、撤销或补充。")
+        )
         return None
     try:
         if action == "rate":
@@ -228,6 +230,16 @@ def _track_post(request: HttpRequest, order) -> RatingForm | None:
                 expected_status=Status.AWAITING_RATING,
             )
             messages.success(request, _("感谢您的评价！"))
+        elif action == "add":
+            form = FollowUpForm(request.POST, request.FILES)
+            if not form.is_valid():
+                return form
+            services.order_resident_add(
+                order_id=order.pk,
+                text=form.cleaned_data["text"],
+                photos=form.cleaned_data["photos"],
+            )
+            messages.success(request, _("已收到您的补充，承办方会看到。"))
         elif action == "cancel":
             services.order_cancel(
                 order_id=order.pk,
@@ -242,28 +254,46 @@ def _track_post(request: HttpRequest, order) -> RatingForm | None:
     return None
 
 
+def _results(order, events) -> dict:
+    """The result the resident is rating (or rated), and the earlier ones a redo set aside:
+    after 不满意 the first result stays visible while the order is handled again."""
+    reported = [e for e in reversed(events) if e.action == Action.RESOLVE]
+    if reported and order.status in (Status.AWAITING_RATING, Status.CLOSED):
+        return {"current_result": reported[0], "earlier_results": reported[1:]}
+    return {"current_result": None, "earlier_results": reported}
+
+
 @require_http_methods(["GET", "POST"])
 def track(request: HttpRequest, token: str) -> HttpResponse:
     try:
         order = sel.order_for_resident_token(token=token)
     except Http404:
         return _not_found(request, what="order")
-    rating_form = None
+    bound = None
     if request.method == "POST":
-        rating_form = _track_post(request, order)
-        if rating_form is None and not request.htmx:
+        bound = _track_post(request, order)
+        if bound is None and not request.htmx:
             return redirect("orders:track", token=token)
         order = sel.order_for_resident_token(token=token)
+    events = list(order.events.order_by("at", "id"))
+    rating_form = bound if isinstance(bound, RatingForm) else None
     context = {
         "order": order,
-        "timeline": resident_timeline(order.events.order_by("at", "id")),
+        "timeline": resident_timeline(events),
+        "question": resident_words.open_question(events),
+        **_results(order, events),
+        "followup_form": bound if isinstance(bound, FollowUpForm) else FollowUpForm(),
+        "can_add": order.status in OPEN_STATUSES,
         "photos": list(sel.order_photos_for_token(token=token)),
         "rating_form": rating_form or RatingForm(),
         "can_rate": order.status == Status.AWAITING_RATING,
         "can_cancel": order.status in RESIDENT_CANCELLABLE,
         "proven": is_the_resident(request, order),
         "masked_phone": mask_phone(order.resident_phone),
+        "sms_reachable": is_mobile(order.resident_phone),
         "area_names": sel.area_chain_names(area=order.area),
+        "expected_by": resident_words.expected_by(order),
+        "handled_by": resident_words.handled_by(order),
     }
     return _private(render(request, _partial(request, TRACK, "main"), context))
 

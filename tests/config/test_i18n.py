@@ -142,3 +142,50 @@ def test_resident_timeline_words_follow_the_request_language():
         )
     with translation.override("zh-hans"):
         assert resident_text(dispatched) == "社区已派单给「物业」办理。"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_each_language_is_named_in_itself_in_any_language(client, language):
+    client.post("/i18n/setlang/", {"language": language, "next": "/login/"})
+    for url in ("/login/", "/r/"):  # the staff and the resident page layouts
+        html = client.get(url).content.decode()
+        assert ">中文</option>" in html and ">English</option>" in html, url
+
+
+def test_the_login_page_sends_residents_to_the_resident_form(client):
+    html = client.get("/login/").content.decode()
+    assert 'href="/r/"' in html and "不用登录，直接点单" in html
+
+
+@pytest.mark.django_db
+def test_seeded_vocabulary_reads_in_english_and_typed_names_as_typed():
+    from django.utils import translation
+
+    from grids.models import CareCategory
+    from orders.catalogue import CATALOGUE, ensure_catalogue
+    from orders.models import Category
+
+    ensure_catalogue()
+    seeded = list(Category.objects.filter(code__in=[c[0] for c in CATALOGUE]))
+    care = list(CareCategory.objects.all())
+    assert len(seeded) == len(CATALOGUE) and care
+    with translation.override("en"):
+        for row in seeded + care:
+            assert str(row) != row.name and str(row).isascii(), row.name
+        assert str(Category(name="小区电梯")) == "小区电梯"
+    with translation.override("zh-hans"):
+        assert all(str(row) == row.name for row in seeded + care)
+
+
+@pytest.mark.django_db
+def test_the_english_board_shows_english_category_names(client):
+    from tests.orders.conftest import build_world
+
+    world = build_world()
+    world.place()
+    client.force_login(world.dispatcher)
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    html = client.get("/staff/board/").content.decode()
+    rows = html.split("<tbody")[-1]
+    assert "Facility repairs" in rows and "设施维修" not in rows

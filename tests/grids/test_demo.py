@@ -64,8 +64,14 @@ def test_the_tree_is_deterministic_and_well_formed():
     )
 
 
-def test_load_demo_at_the_real_scale(capsys):
+def test_load_demo_at_the_real_scale(capsys, settings):
+    settings.SIDAN_PUBLIC_BASE_URL = "http://127.0.0.1:8080"
     call_command("load_demo")
+
+    out = capsys.readouterr().out
+    # It ends with a ready resident URL on the public base and says where codes show.
+    assert "http://127.0.0.1:8080/r/LX01-G01-C01-M001/" in out
+    assert "/staff/outbox/" in out
 
     assert level_counts() == {1: 1, 2: 13, 3: 69, 4: 91, 5: 2826}
     street = Area.objects.get(code="LX")
@@ -101,7 +107,6 @@ def test_load_demo_at_the_real_scale(capsys):
         Post.objects.filter(role=PostRole.UNIT_LIAISON).values_list("member_unit_id", flat=True)
     ) == set(MemberUnit.objects.values_list("id", flat=True))
 
-    out = capsys.readouterr().out
     assert "demo_street" in out and "sidan-demo-2026" in out
 
     before = snapshot()

@@ -183,7 +183,7 @@ def test_coverage_per_worker_grid_and_community(st):
         }
         leader = selectors.coverage_by_worker(user=st.leader1)
     assert by_grid == {"HX01-1": (4, 1, 25), "HX01-2": (2, 2, 100)}
-    assert by_worker == {"小明 王 · 一网格": (4, 1), "小明 王 · 二网格": (2, 2)}
+    assert by_worker == {"王小明 · 一网格": (4, 1), "王小明 · 二网格": (2, 2)}
     assert by_community == {"HX01": (6, 3), "HX02": (1, 0)}
     assert [(r.total, r.covered) for r in leader] == [(4, 1)]  # only the leader's grid
 

@@ -26,7 +26,7 @@ from tests.orders.conftest import build_world
 
 pytestmark = [
     pytest.mark.celery_live,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.django_db(transaction=True),
 ]
 
 BASE_DIR = Path(__file__).resolve().parents[2]

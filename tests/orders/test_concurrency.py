@@ -1,8 +1,10 @@
 """Two staff act on one order at the same moment, on two real PostgreSQL connections:
 the row lock plus ``expected_status`` leave exactly one winner and one event.
 
-``serialized_rollback`` restores the seeded category catalogue after the flush that
-transactional tests end with."""
+The world re-seeds the category catalogue itself (``build_world``), so these transactional
+tests need no ``serialized_rollback``: restoring the serialized database after another
+transactional test's flush re-inserted content types that post_migrate had already made
+(a duplicate-key error depending on test order)."""
 
 from __future__ import annotations
 
@@ -20,7 +22,7 @@ from .staff_helpers import dispatched, signed
 
 pytestmark = [
     pytest.mark.postgres,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.django_db(transaction=True),
 ]
 
 

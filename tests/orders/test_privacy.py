@@ -154,3 +154,19 @@ def test_staff_see_an_anonymised_order_without_personal_data(world) -> None:
     client.force_login(world.dispatcher)
     html = client.get(f"/staff/orders/{order.pk}/").content.decode()
     assert PHONE not in html and "王阿姨" not in html
+
+
+@pytest.mark.parametrize(
+    "phone, masked",
+    [
+        ("13800138000", "138****8000"),
+        ("0573-84123456", "0573-****3456"),
+        ("010-12345678", "010-****5678"),
+        ("", ""),
+        ("demo_dispatcher", "demo_dispatcher"),
+    ],
+)
+def test_mobiles_and_landlines_are_masked_alike(phone, masked):
+    from core.phones import mask_phone
+
+    assert mask_phone(phone) == masked

@@ -14,7 +14,7 @@ from orders.projects.lifecycle import ProjectAction, ProjectStatus
 
 pytestmark = [
     pytest.mark.postgres,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.django_db(transaction=True),
 ]
 
 

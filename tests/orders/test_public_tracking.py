@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
+from django.utils import timezone
 
 from orders import services
 from orders.lifecycle import Status, Tier
@@ -40,7 +43,8 @@ def test_tracking_page_shows_timeline_status_and_location(client, world):
     html = response.content.decode()
     assert response.status_code == 200
     assert (
-        "待派单" in html
+        "已受理，正在安排" in html
+        and "待派单" not in html
         and "您的诉求已提交" in html
         and world.category.name in html
         and "桂花苑" in html
@@ -151,3 +155,61 @@ def test_photo_view_checks_the_token(client, world):
     assert client.get(f"/t/garbage/photos/{photo.pk}/").status_code == 404
     html = client.get(f"/t/{order.tracking_token}/").content.decode()
     assert f"/t/{order.tracking_token}/photos/{photo.pk}/" in html and "/media/" not in html
+
+
+def test_tracking_page_shows_the_expected_time_and_the_tier_never_a_name(client, world):
+    order = world.place()
+    services.order_dispatch(
+        order_id=order.pk,
+        actor=world.dispatcher,
+        tier=Tier.PROPERTY,
+        handler_user=world.property_manager,
+    )
+    order.refresh_from_db()
+    due = timezone.localtime(order.resolve_due_at)
+    html = client.get(f"/t/{order.tracking_token}/").content.decode()
+    assert f"预计 {due.month}月{due.day}日 {due:%H:%M} 前办结" in html
+    assert "由物业服务企业办理" in html and "已安排办理" in html
+    pm = world.property_manager
+    assert pm.last_name + pm.first_name not in html and pm.username not in html
+
+    # An extension under review is still "being handled" to the resident.
+    services.order_sign(order_id=order.pk, actor=pm)
+    services.order_request_extension(
+        order_id=order.pk, actor=pm, until=order.resolve_due_at + timedelta(days=3), reason="等配件"
+    )
+    html = client.get(f"/t/{order.tracking_token}/").content.decode()
+    assert "正在办理" in html and "延期待审" not in html
+
+
+def test_tracking_page_says_the_order_is_being_arranged_before_dispatch(client, world):
+    order = world.place()
+    html = client.get(f"/t/{order.tracking_token}/").content.decode()
+    assert "社区已收到，正在安排办理单位。" in html and "预计" not in html
+
+
+def test_tracking_page_speaks_english_too(client, world):
+    order = _resolved(world)
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    html = client.get(f"/t/{order.tracking_token}/").content.decode()
+    assert "Resolved, awaiting your rating" in html and "预计" not in html
+
+
+def test_after_dissatisfied_the_resident_reads_who_handles_it_again_and_the_first_result(
+    client, world
+):
+    order = _resolved(world)
+    services.order_rate(order_id=order.pk, rating="dissatisfied", comment="灯还是不亮")
+    html = client.get(f"/t/{order.tracking_token}/").content.decode()
+    assert "您对办理结果不满意，社区将交由「网格长」重新办理。" in html
+    assert "此前的办理结果" in html and "已更换灯泡" in html
+    assert "已受理，正在安排" in html
+    # Once handled again the new result is the one to rate; the first stays below it.
+    services.order_dispatch(
+        order_id=order.pk, actor=world.dispatcher, tier=Tier.GRID, handler_user=world.grid_leader
+    )
+    services.order_sign(order_id=order.pk, actor=world.grid_leader)
+    services.order_resolve(order_id=order.pk, actor=world.grid_leader, result_note="已换整套灯具")
+    html = client.get(f"/t/{order.tracking_token}/").content.decode()
+    current, earlier = html.split("此前的办理结果")
+    assert "已换整套灯具" in current and "已更换灯泡" in earlier

@@ -128,3 +128,14 @@ def test_session_memory_expires_after_thirty_minutes():
 
 def test_mask_phone():
     assert v.mask_phone(PHONE) == "138****8000"
+
+
+@pytest.mark.django_db
+def test_resend_wait_counts_down_from_the_last_send_of_this_session():
+    session: dict = {}
+    assert v.resend_wait(session) == 0
+    v.verification_send(phone=PHONE, session=session, client_ip="10.0.0.1")
+    now = timezone.now()
+    assert 59 <= v.resend_wait(session, now=now) <= 60
+    assert 14 <= v.resend_wait(session, now=now + timedelta(seconds=45)) <= 15
+    assert v.resend_wait(session, now=now + timedelta(seconds=61)) == 0

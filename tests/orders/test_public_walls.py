@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -133,3 +135,26 @@ def test_scrub():
 )
 def test_nul_bytes_never_reach_the_database(client, world, url):
     assert client.get(url).status_code in (200, 404)
+
+
+def test_walls_use_residents_words_for_statuses(client, world):
+    waiting = world.place(description="楼道灯坏了")
+    extended = world.place(description="水管漏水")
+    services.order_dispatch(
+        order_id=extended.pk,
+        actor=world.dispatcher,
+        tier=Tier.PROPERTY,
+        handler_user=world.property_manager,
+    )
+    services.order_sign(order_id=extended.pk, actor=world.property_manager)
+    extended.refresh_from_db()
+    services.order_request_extension(
+        order_id=extended.pk,
+        actor=world.property_manager,
+        until=extended.resolve_due_at + timedelta(days=3),
+        reason="等配件",
+    )
+    html = client.get(f"/wall/{world.community.code}/").content.decode()
+    assert waiting.reference and "已受理，正在安排" in html and "正在办理" in html
+    for internal in ("待派单", "延期待审", "待签收"):
+        assert internal not in html

@@ -9,6 +9,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 from PIL import Image
 
 from orders import services
@@ -41,7 +42,7 @@ def test_dispatcher_sees_dispatch_only_while_awaiting_dispatch(world, client):
     order = world.place()
     client.force_login(world.dispatcher)
     html = client.get(detail_url(order)).content.decode()
-    assert action_buttons(html) == {"dispatch", "cancel", "note"}
+    assert action_buttons(html) == {"dispatch", "cancel", "note", "ask_resident"}
     assert "13800138000" in html and "3栋楼道灯坏了一个星期" in html
     order = dispatched(world)
     html = client.get(detail_url(order)).content.decode()
@@ -52,14 +53,18 @@ def test_property_manager_sees_sign_and_return_on_an_order_dispatched_to_them(wo
     order = dispatched(world)
     client.force_login(world.property_manager)
     html = client.get(detail_url(order)).content.decode()
-    assert action_buttons(html) == {"sign", "return", "note"}
+    assert action_buttons(html) == {"sign", "return", "note", "ask_resident"}
     assert ">签收</button>" in html and "<summary>退单</summary>" in html
 
 
 def test_handler_actions_after_sign_and_dispatcher_actions_on_extension(world, client):
     order = extension_requested(world)
     client.force_login(world.property_manager)
-    assert action_buttons(client.get(detail_url(order)).content.decode()) == {"resolve", "note"}
+    assert action_buttons(client.get(detail_url(order)).content.decode()) == {
+        "resolve",
+        "note",
+        "ask_resident",
+    }
     client.force_login(world.dispatcher)
     assert action_buttons(client.get(detail_url(order)).content.decode()) == {
         "approve_extension",
@@ -67,6 +72,7 @@ def test_handler_actions_after_sign_and_dispatcher_actions_on_extension(world, c
         "escalate",
         "cancel",
         "note",
+        "ask_resident",
     }
 
 
@@ -384,3 +390,15 @@ def test_detail_query_count_does_not_grow_with_events(world, client):
     # session, user, posts, order, events, photos, handler candidates (posts), community,
     # counts aggregate
     assert _detail_queries(client, ten) == 9
+
+
+def test_the_timeline_folds_the_due_changes_of_a_move_into_its_row(world, client):
+    order = dispatched(world)
+    client.force_login(world.dispatcher)
+    html = client.get(detail_url(order)).content.decode()
+    timeline = html.split('class="timeline"')[1]
+    assert 'data-action="due_changed"' not in timeline
+    dispatch_row = timeline.split('data-action="dispatch"')[1].split("</li>")[0]
+    order.refresh_from_db()
+    due = timezone.localtime(order.sign_due_at)
+    assert f"签收时限 → {due:%m-%d %H:%M}" in dispatch_row and "办结时限 →" in dispatch_row

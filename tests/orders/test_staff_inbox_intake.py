@@ -5,9 +5,10 @@ from __future__ import annotations
 import pytest
 
 from orders import services
+from orders.errors import OrderError
 from orders.forms.common import OrderPlaceForm
 from orders.lifecycle import Status, Tier
-from orders.models import Channel, Order
+from orders.models import Channel, Order, OutboxMessage
 
 from .staff_helpers import HX, act_url, dispatched, resolved, signed
 
@@ -152,7 +153,6 @@ def _errors(form) -> dict:
 @pytest.mark.parametrize(
     "changes",
     [
-        {"resident_phone": "12345"},
         {"description": ""},
         {"description": "灯坏"},
         {"area_code": "LX02-G01-C01-M001"},  # another community: out of the dispatcher's scope
@@ -172,6 +172,46 @@ def test_intake_validation_is_the_resident_forms(world, client, changes):
     )
     assert not resident.is_valid()
     assert staff_errors == _errors(resident)
+
+
+@pytest.mark.parametrize(
+    "typed, stored",
+    [("0573-84123456", "0573-84123456"), ("057384123456", "0573-84123456"), ("", "")],
+)
+def test_intake_takes_a_landline_or_no_phone_and_never_texts_it(world, client, typed, stored):
+    client.force_login(world.dispatcher)
+    response = client.post(INTAKE, good(world, resident_phone=typed))
+    order = Order.objects.get()
+    assert response.status_code == 302 and order.resident_phone == stored
+    # No SMS for a phone that cannot get one (the placed message goes to mobiles only).
+    assert not OutboxMessage.objects.filter(channel="sms").exists()
+    html = client.get(f"/staff/orders/{order.pk}/").content.decode()
+    assert 'data-action="ask_resident"' not in html  # asking is by SMS
+    # The tracking page says how such a resident rates: by callback, not by a code.
+    tracking = client.get(f"/t/{order.tracking_token}/").content.decode()
+    assert 'id="prove"' not in tracking and "无法用短信确认身份" in tracking
+
+
+@pytest.mark.parametrize("typed", ["12345", "0573-123", "138001380001", "+8613800138000x"])
+def test_intake_refuses_what_is_neither_a_mobile_nor_a_landline(world, client, typed):
+    client.force_login(world.dispatcher)
+    response = client.post(INTAKE, good(world, resident_phone=typed))
+    assert response.status_code == 200 and Order.objects.count() == 0
+    assert "带区号的座机号码" in str(response.context["form"].errors["resident_phone"])
+
+
+def test_the_resident_form_still_demands_a_mobile(world):
+    with pytest.raises(OrderError):
+        services.order_place(
+            category=world.category,
+            area=world.microgrid,
+            description="楼道灯坏了一个星期",
+            resident_phone="0573-84123456",
+            nature="help",
+            urgency="normal",
+            channel=Channel.MOBILE,
+        )
+    assert Order.objects.count() == 0
 
 
 def test_intake_rejects_a_resident_channel(world, client):

@@ -6,6 +6,8 @@ from accounts.demo import enrol_demo_devices, refuse_in_production
 from demo.grid_work import build_demo_grid_work
 from demo.orders import build_demo_orders
 from demo.street import build_demo
+from grids.models import Area, AreaLevel
+from orders.qr import area_public_url
 
 
 class Command(BaseCommand):
@@ -50,6 +52,20 @@ class Command(BaseCommand):
             )
             for username, secret in enrolled:
                 self.stdout.write(f"  {username}  secret {secret}  (demo_totp {username})")
+        self._resident_hint()
+
+    def _resident_hint(self) -> None:
+        """Where a resident starts, and where the demo's one-time codes can be read."""
+        microgrid = Area.objects.filter(level=AreaLevel.MICROGRID).order_by("path").first()
+        if microgrid is None:
+            return
+        where = f"micro-grid {microgrid.code} {microgrid.name}"
+        self.stdout.write(f"Resident form (the QR code of {where}): {area_public_url(microgrid)}")
+        self.stdout.write(
+            "One-time codes are never shown to staff; in the demo (`make run`) the worker log "
+            "prints each SMS (look for 验证码) and the staff outbox page /staff/outbox/ "
+            "(demo_dispatcher) shows it unmasked."
+        )
 
 
 def _width(text: str) -> int:

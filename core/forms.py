@@ -1,0 +1,85 @@
+"""Forms that speak the product's words: every error names its field ("问题描述最多 2000 字。").
+
+Django's stock messages ("确保该变量最多包含 2000 个字符…", "这个字段是必填项。")
+do not say which field they are about on a phone, where the message may sit far from
+its box. ``Form`` and ``ModelForm`` here replace the stock messages of every field — the
+required, choice and format errors and the length and range validators — with one that
+names the field by its label. A message a form sets itself is left alone.
+"""
+
+from __future__ import annotations
+
+import re
+
+from django import forms
+from django.core import validators
+from django.utils.translation import gettext as _
+
+# "称呼（选填）" → "称呼"; "照片（选填，最多 3 张）" → "照片"; "Name (optional)" → "Name".
+_ASIDE = re.compile(r"\s*[（(].*?[)）]\s*")
+
+
+def field_name(field: forms.Field, fallback: str) -> str:
+    label = str(field.label) if field.label else fallback.replace("_", " ")
+    return _ASIDE.sub("", label).strip().rstrip("：:").replace("%", "%%") or fallback
+
+
+def _is_stock(field: forms.Field, key: str) -> bool:
+    """True when ``field``'s message for ``key`` is Django's own, not one a form set."""
+    current = field.error_messages.get(key)
+    if current is None:
+        return False
+    for klass in type(field).__mro__:
+        stock = getattr(klass, "default_error_messages", {}).get(key)
+        if stock is not None and str(stock) == str(current):
+            return True
+    return False
+
+
+def word(field: forms.Field, name: str) -> None:
+    """Give ``field`` the product's messages (in the language active now)."""
+    what = field_name(field, name)
+    choosing = isinstance(field, (forms.ChoiceField, forms.ModelChoiceField, forms.BooleanField))
+    uploading = isinstance(field, forms.FileField)
+    if _is_stock(field, "required"):
+        if uploading:
+            field.error_messages["required"] = _("请上传%(field)s。") % {"field": what}
+        elif choosing:
+            field.error_messages["required"] = _("请选择%(field)s。") % {"field": what}
+        else:
+            field.error_messages["required"] = _("请填写%(field)s。") % {"field": what}
+    if _is_stock(field, "invalid_choice"):
+        field.error_messages["invalid_choice"] = _("请从列表中选择%(field)s。") % {"field": what}
+    if _is_stock(field, "invalid"):
+        field.error_messages["invalid"] = _("%(field)s的格式不正确。") % {"field": what}
+    field.validators = [_worded_validator(v, what) for v in field.validators]
+
+
+def _worded_validator(validator, what: str):
+    kinds = (
+        (validators.MaxLengthValidator, _("%(field)s最多 %%(limit_value)d 字。")),
+        (validators.MinLengthValidator, _("%(field)s至少 %%(limit_value)d 字。")),
+        (validators.MaxValueValidator, _("%(field)s不能大于 %%(limit_value)s。")),
+        (validators.MinValueValidator, _("%(field)s不能小于 %%(limit_value)s。")),
+    )
+    for kind, message in kinds:
+        if type(validator) is kind and validator.message == kind.message:
+            return kind(validator.limit_value, message=message % {"field": what})
+    return validator
+
+
+class ProductWording:
+    """Mixin for a form class: its fields' stock messages become the product's."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        for name, field in self.fields.items():
+            word(field, name)
+
+
+class Form(ProductWording, forms.Form):
+    pass
+
+
+class ModelForm(ProductWording, forms.ModelForm):
+    pass
