@@ -16,6 +16,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("grids/", include("grids.urls")),
+    path("party/", include("parties.urls")),
     path("", include("orders.urls")),
 ]
 

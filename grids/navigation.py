@@ -49,6 +49,13 @@ NAV_ENTRIES: list[NavEntry] = [
     NavEntry("orders:meetings", _("议事会"), DISPATCH_ROLES),
     NavEntry("orders:projects", _("微项目"), DISPATCH_ROLES),
     NavEntry("orders:notices", _("公告"), DISPATCH_ROLES),
+    NavEntry("parties:member_home", _("党员服务"), (PostRole.PARTY_MEMBER,)),
+    NavEntry("parties:staff_wishes", _("微心愿"), INTAKE_ROLES),
+    NavEntry(
+        "parties:staff_members",
+        _("报到党员"),
+        (PostRole.COMMUNITY_DISPATCHER, PostRole.STREET_OFFICIAL),
+    ),
     NavEntry("grids:area_tree", _("区域网格"), ALL_ROLES),
     NavEntry("grids:area_import", _("导入区域"), (PostRole.STREET_OFFICIAL,)),
     NavEntry("orders:supervision", _("督办"), (PostRole.STREET_OFFICIAL,)),
