@@ -184,7 +184,6 @@ class MicroWishEvent(models.Model):
 
 class PointKind(models.TextChoices):
     WISH = "wish", _("圆梦微心愿")
-    POOL_ORDER = "pool_order", _("党员接单")
     COMMITMENT = "commitment", _("践行承诺")
     SERVICE = "service", _("志愿服务")
     REDEMPTION = "redemption", _("积分兑换")

@@ -1,11 +1,12 @@
 """The one writer of the points ledger (积分): awards, redemptions, corrections; and the
 reads of balances and the monthly ranking.
 
-Rows are only ever inserted (the database refuses UPDATE and DELETE: ``parties.ledger``).
-An award names its ``source`` ("wish:12"); (member, source) is unique, so a source that is
-redelivered — a double click, a retried task — is counted once. A redemption or a negative
-correction locks the member's row first, so two at once cannot both spend the same
-points: the balance never goes below zero.
+Rows are only ever inserted (the database refuses UPDATE and DELETE: ``parties.ledger``);
+a mistake is put right by a correction row (``points_correct``). An award names its
+``source`` ("wish:12"); (member, source) is unique, so a source that is redelivered — a
+double click, a retried task — is counted once. A redemption or a negative correction
+locks the member's row first, so two at once cannot both spend the same points: the
+balance never goes below zero.
 """
 
 from __future__ import annotations
@@ -29,7 +30,6 @@ def rule_points(kind: str) -> int:
     """Points a source of ``kind`` earns, from settings (积分规则)."""
     return {
         PointKind.WISH: settings.SIDAN_POINTS_WISH,
-        PointKind.POOL_ORDER: settings.SIDAN_POINTS_POOL_ORDER,
         PointKind.COMMITMENT: settings.SIDAN_POINTS_COMMITMENT,
         PointKind.SERVICE: settings.SIDAN_POINTS_SERVICE_HOUR,
     }[kind]
@@ -104,6 +104,32 @@ def points_redeem(*, member_id: int, actor, points, item: str) -> PointEntry:
             source=f"redeem:{uuid.uuid4().hex}",
             points=-amount,
             note=item,
+            at=clock.now(),
+            recorded_by=actor,
+        )
+
+
+def points_correct(*, member_id: int, actor, points, note: str) -> PointEntry:
+    """A correction is a new row (the ledger is never edited): ``points`` may be negative;
+    refused when it would take the balance below zero."""
+    try:
+        value = int(str(points).strip())
+    except (TypeError, ValueError):
+        value = 0
+    if value == 0 or abs(value) > 100000:
+        raise PartyError("bad_points", _("更正积分应为 -100000 到 100000 之间、不为 0 的整数。"))
+    note = clean(note, what=_("更正原因"), limit=200)
+    with transaction.atomic():
+        member = _staff_member(member_id=member_id, actor=actor)
+        if value < 0 and points_balance(member=member) + value < 0:
+            raise PartyError("short", _("更正后积分不能低于 0。"))
+        return PointEntry.objects.create(
+            member=member,
+            community_path=member.community_path,
+            kind=PointKind.CORRECTION,
+            source=f"correct:{uuid.uuid4().hex}",
+            points=value,
+            note=note,
             at=clock.now(),
             recorded_by=actor,
         )

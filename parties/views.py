@@ -245,6 +245,9 @@ STAFF_MEMBER_MOVES = {
     "redeem": lambda p, **kw: points.points_redeem(
         points=p.get("points", ""), item=p.get("item", ""), **kw
     ),
+    "correct": lambda p, **kw: points.points_correct(
+        points=p.get("points", ""), note=p.get("note", ""), **kw
+    ),
     "service": lambda p, **kw: points.points_record_service(
         hours=p.get("hours", ""), note=p.get("note", ""), **kw
     ),

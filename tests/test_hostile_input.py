@@ -336,7 +336,7 @@ def valid_values(converter: str, name: str, scene: Scene) -> list[str]:
             + list(MeetingAction.values)
             + ["approve", "progress", "complete", "pin", "unpin", "withdraw"]
             + list(WishAction.values)
-            + ["redeem", "service"]
+            + ["redeem", "service", "correct"]
         )
     if name in (
         "household_id",

@@ -75,7 +75,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('community_path', models.CharField(max_length=255)),
-                ('kind', models.CharField(choices=[('wish', '圆梦微心愿'), ('pool_order', '党员接单'), ('commitment', '践行承诺'), ('service', '志愿服务'), ('redemption', '积分兑换'), ('correction', '更正')], max_length=16)),
+                ('kind', models.CharField(choices=[('wish', '圆梦微心愿'), ('commitment', '践行承诺'), ('service', '志愿服务'), ('redemption', '积分兑换'), ('correction', '更正')], max_length=16)),
                 ('source', models.CharField(max_length=64)),
                 ('points', models.IntegerField()),
                 ('note', models.CharField(blank=True, max_length=200)),

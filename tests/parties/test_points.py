@@ -83,3 +83,16 @@ def test_monthly_ranking(world, member):
     )
     assert [(r["name"], r["total"]) for r in ranking] == [("周建国", 20), ("李红梅", 10)]
     assert ranking[0]["public_name"] == "周同志"
+
+
+def test_a_correction_is_a_new_row_and_never_below_zero(world, member):
+    entry = _award(member, n=10)
+    points.points_correct(member_id=member.pk, actor=world.dispatcher, points="-4", note="重复计分")
+    assert points.points_balance(member=member) == 6
+    assert PointEntry.objects.get(pk=entry.pk).points == 10
+    with pytest.raises(PartyError):
+        points.points_correct(member_id=member.pk, actor=world.dispatcher, points=-7, note="x")
+    for bad in ("0", "x", "200000"):
+        with pytest.raises(PartyError):
+            points.points_correct(member_id=member.pk, actor=world.dispatcher, points=bad, note="x")
+    assert points.points_balance(member=member) == 6
