@@ -7,7 +7,9 @@ from django.db.models import Q, QuerySet, Sum
 from django.http import Http404
 
 from grids import access
-from grids.models import PostRole
+from grids.access import INTAKE_ROLES
+from grids.models import Area, AreaLevel
+from parties.access import community_q
 from parties.members import STAFF_ROLES
 from parties.models import MemberStatus, MicroWish, PartyMember, PointEntry
 from parties.wishes.lifecycle import WishStatus
@@ -34,13 +36,11 @@ def staff_member(*, user, member_id: int) -> PartyMember:
 
 
 def staff_wishes(*, user, status: str = "") -> QuerySet[MicroWish]:
-    qs = MicroWish.objects.filter(
-        access.scope_q(
-            user,
-            path_field="community_path",
-            roles=STAFF_ROLES + (PostRole.GRID_WORKER, PostRole.GRID_LEADER),
-        )
-    ).select_related("community", "claimed_member", "claimed_unit")
+    """Wishes of the communities the user's intake posts lie in (a grid worker sees their
+    community's, so they can follow what they posted for residents)."""
+    qs = MicroWish.objects.filter(community_q(user, INTAKE_ROLES)).select_related(
+        "community", "claimed_member", "claimed_unit"
+    )
     if status in WishStatus.values:
         qs = qs.filter(status=status)
     return qs.order_by("-posted_at", "-id")
@@ -159,4 +159,13 @@ def public_commitments(*, community, day) -> list:
         .select_related("member")
         .annotate(done=Count("fulfilments"))
         .order_by("ends_on", "id")[:50]
+    )
+
+
+def wish_communities(*, user) -> list[Area]:
+    """Communities the user may post a wish in on a resident's behalf."""
+    return list(
+        Area.objects.filter(community_q(user, INTAKE_ROLES, field="path"))
+        .filter(level=AreaLevel.COMMUNITY)
+        .order_by("path")[:50]
     )

@@ -31,7 +31,7 @@ from parties.wishes.lifecycle import WishCategory, WishStatus, allowed_actions
 
 app_name = "parties"
 
-WISH_STAFF_ROLES = STAFF_ROLES + (PostRole.GRID_WORKER, PostRole.GRID_LEADER)
+WISH_STAFF_ROLES = INTAKE_ROLES
 
 
 class WishForm(forms.Form):
@@ -275,11 +275,7 @@ def staff_member_move(request: HttpRequest, member_id: int, action: str) -> Http
 def staff_wishes(request: HttpRequest) -> HttpResponse:
     """Wishes of the user's communities, stale ones highlighted; post on a resident's behalf."""
     _require(request, WISH_STAFF_ROLES)
-    communities = list(
-        areas_of_level_in_scope(user=request.user, level=AreaLevel.COMMUNITY).filter(
-            access.scope_q(request.user, path_field="path", roles=INTAKE_ROLES)
-        )[:50]
-    )
+    communities = selectors.wish_communities(user=request.user)
     form = WishForm(request.POST or None, communities=communities)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

@@ -17,6 +17,7 @@ from grids import access
 from grids.access import INTAKE_ROLES
 from grids.models import Area, AreaLevel, MemberUnit
 from parties import points
+from parties.access import covers_community
 from parties.errors import PartyError
 from parties.members import STAFF_ROLES, clean, member_for_user
 from parties.models import MicroWish, MicroWishEvent, PointKind
@@ -56,7 +57,7 @@ def wish_post(
         raise WishError("bad_area", _("请选择社区。"))
     if staff is None and not phone:
         raise WishError("unverified", _("请先验证手机号。"))
-    if staff is not None and not access.area_in_scope(staff, community, roles=INTAKE_ROLES):
+    if staff is not None and not covers_community(staff, community, INTAKE_ROLES):
         raise WishError("forbidden", _("这个社区不在你的岗位范围内。"))
     if category not in WishCategory.values:
         raise WishError("bad_category", _("请选择心愿类别。"))

@@ -141,3 +141,29 @@ def test_staff_wish_list_highlights_stale_wishes(world, member, django_assert_ma
         staff(world.other_dispatcher).post(f"/party/staff/wishes/{wish.pk}/verify/").status_code
         == 404
     )
+
+
+def test_a_grid_worker_posts_a_wish_for_a_resident(world):
+    from django.contrib.auth import get_user_model
+
+    from grids.models import Post, PostRole
+
+    worker = get_user_model().objects.create_user(username="gw", password="pw")
+    Post.objects.create(user=worker, role=PostRole.GRID_WORKER, area=world.grid)
+    client = staff(worker)
+    page = client.get("/party/staff/wishes/").content.decode()
+    assert world.community.code in page and world.other_community.code not in page
+    client.post(
+        "/party/staff/wishes/",
+        {
+            "community": world.community.code,
+            "category": "care",
+            "description": "独居老人希望有人陪着去医院",
+            "needed_by": (timezone.localdate() + timedelta(days=5)).isoformat(),
+        },
+    )
+    wish = MicroWish.objects.get()
+    assert wish.posted_by == worker and wish.poster_phone == ""
+    assert f'data-wish="{wish.pk}"' in client.get("/party/staff/wishes/").content.decode()
+    # Not theirs to decide.
+    assert client.post(f"/party/staff/wishes/{wish.pk}/verify/").status_code == 404
