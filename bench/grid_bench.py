@@ -1,4 +1,4 @@
-"""How fast the grid-work daily pages answer on the demo street, and with how many queries.
+"""How fast the grid-work and party pages answer on the demo street, and with how many queries.
 
     .venv/bin/python bench/grid_bench.py [--repeat 20]
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/sidan_bench .venv/bin/python bench/grid_bench.py
@@ -59,6 +59,10 @@ def main() -> None:
         ("risk list (street)", "demo_street", "/grids/disputes/"),
         ("meeting batch intake", "demo_dispatcher", f"/staff/meetings/{meeting.pk}/intake/"),
         ("public community page", None, f"/c/{community}/"),
+        ("party member home", "demo_party_member", "/party/"),
+        ("party members (staff)", "demo_dispatcher", "/party/staff/members/"),
+        ("micro-wishes (staff)", "demo_dispatcher", "/party/staff/wishes/"),
+        ("public micro-wishes", None, f"/c/{community}/wishes/"),
     ]
     print(f"{'page':32} {'median ms':>10} {'max ms':>8} {'queries':>8}")
     for label, username, url in pages:

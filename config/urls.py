@@ -18,6 +18,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("grids/", include("grids.urls")),
     path("open311/v2/", include("open311.urls")),
+    path("party/", include("parties.urls")),
     path("", include("orders.urls")),
 ]
 

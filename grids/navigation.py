@@ -31,6 +31,7 @@ class NavEntry:
 GROUPS = {
     "grid": _("网格工作"),
     "community": _("社区议事"),
+    "party": _("党员微心愿"),
     "oversight": _("督办回访"),
 }
 # Entries about the user's own account sit by their name, not in the bar.
@@ -65,6 +66,14 @@ NAV_ENTRIES: list[NavEntry] = [
     NavEntry("orders:meetings", _("议事会"), DISPATCH_ROLES, "community"),
     NavEntry("orders:projects", _("微项目"), DISPATCH_ROLES, "community"),
     NavEntry("orders:notices", _("公告"), DISPATCH_ROLES, "community"),
+    NavEntry("parties:member_home", _("党员服务"), (PostRole.PARTY_MEMBER,)),
+    NavEntry("parties:staff_wishes", _("微心愿"), INTAKE_ROLES, "party"),
+    NavEntry(
+        "parties:staff_members",
+        _("报到党员"),
+        (PostRole.COMMUNITY_DISPATCHER, PostRole.STREET_OFFICIAL),
+        "party",
+    ),
     NavEntry("orders:supervision", _("督办"), (PostRole.STREET_OFFICIAL,), "oversight"),
     NavEntry(
         "orders:callbacks",

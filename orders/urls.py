@@ -7,6 +7,7 @@ from orders.views import (
     meetings,
     notices,
     outbox,
+    party,
     projects,
     public,
     qrcodes,
@@ -30,4 +31,5 @@ urlpatterns = (
     + meetings.urlpatterns
     + projects.urlpatterns
     + notices.urlpatterns
+    + party.urlpatterns
 )

@@ -142,7 +142,8 @@ def page(browser, live_server) -> Iterator:
 def pytest_runtest_teardown(item: pytest.Item):
     """Before a transactional test's flush, empty the append-only audit log the way a
     database owner would (core.audit.purge_for_maintenance): SQLite's flush deletes rows,
-    which the log's triggers refuse. PostgreSQL's flush truncates, which they allow."""
+    which the log's triggers refuse (so do the points ledger's, parties.ledger).
+    PostgreSQL's flush truncates, which they allow."""
     marker = item.get_closest_marker("django_db")
     transactional = bool(marker and marker.kwargs.get("transaction")) or bool(
         {"transactional_db", "live_server"} & set(getattr(item, "fixturenames", ()))
@@ -153,8 +154,13 @@ def pytest_runtest_teardown(item: pytest.Item):
         from core.audit import purge_for_maintenance
 
         try:
-            if "core_auditentry" in connection.introspection.table_names():
+            tables = connection.introspection.table_names()
+            if "core_auditentry" in tables:
                 purge_for_maintenance()
+            if "parties_pointentry" in tables:
+                from parties.ledger import purge_for_maintenance as purge_ledger
+
+                purge_ledger()
         except Exception:  # the database may already be gone with a failed setup
             pass
     yield

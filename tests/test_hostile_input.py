@@ -114,6 +114,9 @@ class Scene:
     topic_ids: list[int] = field(default_factory=list)
     project_ids: list[int] = field(default_factory=list)
     notice_ids: list[int] = field(default_factory=list)
+    member_ids: list[int] = field(default_factory=list)
+    wish_ids: list[int] = field(default_factory=list)
+    commitment_ids: list[int] = field(default_factory=list)
 
 
 def build_scene() -> Scene:
@@ -150,7 +153,64 @@ def build_scene() -> Scene:
     for order in (new, their_new):
         scene.photo_of[order.pk] = order.photos.first().pk
     add_grid_work(scene)
+    add_party(scene)
     return scene
+
+
+def add_party(scene: Scene) -> None:
+    """A verified and a pending party member and a wish in every status, per community."""
+    from parties import commitments, members
+    from parties.wishes import services as wishes
+    from parties.wishes.lifecycle import WishStatus
+    from tests.parties.helpers import register, wish_in
+
+    w = scene.world
+    for n, (community, dispatcher) in enumerate(
+        ((w.community, w.dispatcher), (w.other_community, w.other_dispatcher))
+    ):
+        member = members.member_verify(
+            member_id=register(community, phone=f"1350013{n}001").pk, actor=dispatcher
+        )
+        pending = register(community, phone=f"1350013{n}002", name="周建国")
+        scene.member_ids += [member.pk, pending.pk]
+        today = timezone.localdate()
+        scene.commitment_ids.append(
+            commitments.commitment_make(
+                actor=member.user, title="t", starts_on=today, ends_on=today + timedelta(days=9)
+            ).pk
+        )
+        for status in WishStatus.values:
+            wish = wish_in(w, member, WishStatus.POSTED)
+            if community != w.community:
+                type(wish).objects.filter(pk=wish.pk).update(
+                    community=community, community_path=community.path
+                )
+            wish = _drive_wish(wishes, wish, status, member, dispatcher)
+            scene.wish_ids.append(wish.pk)
+
+
+def _drive_wish(wishes, wish, status, member, dispatcher):
+    from parties.wishes.lifecycle import WishStatus
+    from tests.parties.helpers import RESIDENT_PHONE
+
+    if status == WishStatus.POSTED:
+        return wish
+    if status == WishStatus.DECLINED:
+        return wishes.wish_decline(wish_id=wish.pk, actor=dispatcher, reason="r")
+    wish = wishes.wish_verify(wish_id=wish.pk, actor=dispatcher)
+    steps = [
+        (WishStatus.CLAIMED, lambda: wishes.wish_claim(wish_id=wish.pk, actor=member.user)),
+        (
+            WishStatus.FULFILLED,
+            lambda: wishes.wish_fulfil(wish_id=wish.pk, actor=member.user, note="n"),
+        ),
+        (WishStatus.CONFIRMED, lambda: wishes.wish_confirm(wish_id=wish.pk, phone=RESIDENT_PHONE)),
+    ]
+    for target, step in steps:
+        if wish.status == status:
+            break
+        wish = step()
+    return wish
 
 
 def add_grid_work(scene: Scene) -> None:
@@ -267,6 +327,7 @@ def valid_values(converter: str, name: str, scene: Scene) -> list[str]:
     if name == "action":
         from grids.disputes.lifecycle import DisputeAction
         from orders.meetings.lifecycle import MeetingAction
+        from parties.wishes.lifecycle import WishAction
 
         return (
             list(ACTION_FORMS)
@@ -274,8 +335,20 @@ def valid_values(converter: str, name: str, scene: Scene) -> list[str]:
             + list(DisputeAction.values)
             + list(MeetingAction.values)
             + ["approve", "progress", "complete", "pin", "unpin", "withdraw"]
+            + list(WishAction.values)
+            + ["redeem", "service", "correct"]
         )
-    if name in ("household_id", "dispute_id", "meeting_id", "topic_id", "project_id", "notice_id"):
+    if name in (
+        "household_id",
+        "dispute_id",
+        "meeting_id",
+        "topic_id",
+        "project_id",
+        "notice_id",
+        "member_id",
+        "wish_id",
+        "commitment_id",
+    ):
         return [str(i) for i in getattr(scene, name.replace("_id", "_ids"))]
     if name == "token":
         return [o.tracking_token for o in ours + theirs]
@@ -390,6 +463,22 @@ FORM_FIELDS = (
     "community",
     "level",
     "page",
+    "employer",
+    "branch",
+    "skills",
+    "availability",
+    "show_initials",
+    "needed_by",
+    "wish",
+    "unit",
+    "points",
+    "item",
+    "hours",
+    "title",
+    "starts_on",
+    "ends_on",
+    "done_on",
+    "month",
 )
 
 
@@ -440,6 +529,19 @@ def payloads(scene: Scene) -> list[tuple[str, dict]]:
         "token": "x",
         "username": "dispatcher",
         "password": "wrong",
+        "needed_by": "2030-01-01",
+        "wish": str(scene.wish_ids[0]) if scene.wish_ids else "1",
+        "unit": str(w.unit.pk),
+        "points": "5",
+        "item": "毛巾",
+        "hours": "2",
+        "employer": "区医院",
+        "title": "承诺",
+        "starts_on": "2026-01-01",
+        "ends_on": "2026-02-01",
+        "done_on": "2026-01-05",
+        "month": "2026-01",
+        "branch": "一支部",
     }
     garbage = {
         "empty strings": dict.fromkeys(FORM_FIELDS, ""),
@@ -455,7 +557,7 @@ def payloads(scene: Scene) -> list[tuple[str, dict]]:
     }
     out: list[tuple[str, dict]] = [("nothing", {})]
     out += [(label, _prefixed(scene, data)) for label, data in garbage.items()]
-    for action in ("send_code", "place", "rate", "cancel", "verify", "forget", "evil"):
+    for action in ("send_code", "place", "rate", "cancel", "verify", "forget", "confirm", "evil"):
         out.append((f"plausible {action}", _prefixed(scene, plausible | {"action": action})))
     edge = {
         "last date": {"until": "9999-12-31", "expected_version": HUGE_INT},

@@ -20,6 +20,7 @@ from django.contrib.auth import get_user_model
 
 from grids.models import Post, PostRole
 from orders.privacy import resident_view
+from tests.parties.helpers import RESIDENT_PHONE as WISH_POSTER_PHONE
 from tests.test_hostile_input import (
     PUBLIC_PREFIXES,
     ROUTES,
@@ -81,10 +82,15 @@ def _user(role: str, scene: Scene):
 def _foreign_values(role: str, scene: Scene) -> dict[str, set[str]]:
     """Per parameter name, the values naming objects outside this staff member's community."""
     w = scene.world
+    half_m, half_w = len(scene.member_ids) // 2, len(scene.wish_ids) // 2
     if role in OURS:
         other_orders, codes = scene.theirs, {w.other_community.code, w.other_microgrid.code}
+        members, wishes = scene.member_ids[half_m:], scene.wish_ids[half_w:]
+        pledges = scene.commitment_ids[1:]
     elif role in THEIRS:
         other_orders, codes = scene.ours, {w.community.code, w.microgrid.code, w.grid.code}
+        members, wishes = scene.member_ids[:half_m], scene.wish_ids[:half_w]
+        pledges = scene.commitment_ids[:1]
     else:
         return {}
     from orders.models import CallbackTask, SupervisionItem
@@ -102,6 +108,9 @@ def _foreign_values(role: str, scene: Scene) -> dict[str, set[str]]:
             for i in CallbackTask.objects.filter(order_id__in=ids).values_list("pk", flat=True)
         },
         "code": codes,
+        "member_id": {str(i) for i in members},
+        "wish_id": {str(i) for i in wishes},
+        "commitment_id": {str(i) for i in pledges},
     }
 
 
@@ -118,6 +127,7 @@ def _secrets(role: str, scene: Scene) -> set[str]:
         else:
             may = resident_view(user=user, order=order).full
         (allowed if may else forbidden).update({order.resident_phone, order.resident_name})
+    forbidden.add(WISH_POSTER_PHONE)  # a wish's poster is shown to nobody
     return {s for s in forbidden - allowed if s}
 
 

@@ -433,3 +433,13 @@ CELERY_BEAT_SCHEDULE = {
 }
 # Hands a micro-project proposal needs in a community without its own threshold.
 SIDAN_PROJECT_HANDS_DEFAULT = env.int("SIDAN_PROJECT_HANDS_DEFAULT", default=10)
+
+# Party members and micro-wishes (docs/party.md).
+# An open wish nobody claimed for this many days is highlighted to staff and may be released
+# to the whole street.
+SIDAN_WISH_STALE_DAYS = env.int("SIDAN_WISH_STALE_DAYS", default=7)
+# Points per source (积分规则): a confirmed wish, a commitment's first fulfilment, an hour of
+# recorded volunteer service.
+SIDAN_POINTS_WISH = env.int("SIDAN_POINTS_WISH", default=10)
+SIDAN_POINTS_COMMITMENT = env.int("SIDAN_POINTS_COMMITMENT", default=5)
+SIDAN_POINTS_SERVICE_HOUR = env.int("SIDAN_POINTS_SERVICE_HOUR", default=2)

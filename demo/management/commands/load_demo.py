@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand
 from accounts.demo import enrol_demo_devices, refuse_in_production
 from demo.grid_work import build_demo_grid_work
 from demo.orders import build_demo_orders
+from demo.party import build_demo_party
 from demo.street import build_demo
 from grids.models import Area, AreaLevel
 from orders.qr import area_public_url
@@ -22,6 +23,7 @@ class Command(BaseCommand):
         report = build_demo()
         orders = build_demo_orders()
         grid = build_demo_grid_work()
+        party = build_demo_party()
         elapsed = time.monotonic() - started
         made = "already there" if orders.skipped else f"{orders.created} orders"
         grid_work = (
@@ -30,11 +32,16 @@ class Command(BaseCommand):
             else f"{grid.households} households, {grid.visits} visits, {grid.disputes} disputes, "
             f"{grid.meetings} meetings, {grid.projects} projects, {grid.notices} notices"
         )
+        party_work = (
+            "already there"
+            if party.skipped
+            else f"{party.members} members, {party.wishes} wishes, {party.commitments} commitments"
+        )
         self.stdout.write(
             self.style.SUCCESS(
                 f"Created {report.areas_created} areas, {report.units_created} member units, "
                 f"{report.users_created} users, {report.posts_created} posts; demo orders: {made} "
-                f"; grid work: {grid_work} in {elapsed:.1f}s."
+                f"; grid work: {grid_work}; party: {party_work} in {elapsed:.1f}s."
             )
         )
         rows = [("username", "role", "area", "password"), *report.logins]

@@ -1,0 +1,3 @@
+from parties.views import urlpatterns  # noqa: F401
+
+app_name = "parties"

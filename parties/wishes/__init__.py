@@ -1,0 +1,1 @@
+"""Micro-wishes (先锋圆梦微心愿): lifecycle, writer, reads. See docs/party.md."""
