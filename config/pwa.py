@@ -5,14 +5,26 @@ from __future__ import annotations
 
 import hashlib
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 
 @require_GET
 def service_worker(request: HttpRequest) -> HttpResponse:
+    # Registered as /sw.js?lang=<the page's language>: the offline notice follows the page
+    # the resident was reading, not the browser's Accept-Language. Anything else: ignored.
+    lang = request.GET.get("lang", "")
+    if lang in dict(settings.LANGUAGES):
+        with translation.override(lang):
+            return _service_worker(request)
+    return _service_worker(request)
+
+
+def _service_worker(request: HttpRequest) -> HttpResponse:
     context = {
         "offline_title": _("网络已断开"),
         "offline_text": _(

@@ -107,7 +107,9 @@
       form.addEventListener("change", function () { saveDraft(form); });
     }
     if ("serviceWorker" in navigator && document.body.classList.contains("resident")) {
-      navigator.serviceWorker.register("/sw.js").catch(function () { /* not supported here */ });
+      // The offline notice speaks the page's language, whatever the browser's own is.
+      var lang = encodeURIComponent(document.documentElement.lang || "");
+      navigator.serviceWorker.register("/sw.js?lang=" + lang).catch(function () { /* not supported here */ });
     }
   });
 })();

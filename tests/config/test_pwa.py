@@ -30,3 +30,13 @@ def test_the_manifest_names_the_resident_app():
 def test_resident_pages_link_the_manifest(client, db):
     html = client.get("/r/").content.decode()
     assert 'rel="manifest"' in html and 'name="theme-color"' in html
+
+
+def test_the_offline_notice_follows_the_page_language_not_the_browser(client):
+    english_browser = {"HTTP_ACCEPT_LANGUAGE": "en-US,en;q=0.9"}
+    chinese = client.get("/sw.js?lang=zh-hans", **english_browser).content.decode()
+    assert "网络已断开" in chinese
+    english = client.get("/sw.js?lang=en", **english_browser).content.decode()
+    assert "网络已断开" not in english
+    # An unknown language is ignored (the request's own language then).
+    assert client.get("/sw.js?lang=xx", **english_browser).status_code == 200
