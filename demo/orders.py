@@ -374,16 +374,24 @@ class _OrderBuilder:
             return services.order_rate(
                 order_id=order.pk,
                 rating=Rating.SATISFIED,
+                solved=True,
                 comment="电话回访，居民表示满意",
                 actor=dispatcher,
             )
         if target == "redo":
             return services.order_rate(
-                order_id=order.pk, rating=Rating.DISSATISFIED, comment="问题没有彻底解决"
+                order_id=order.pk,
+                rating=Rating.DISSATISFIED,
+                solved=False,
+                comment="问题没有彻底解决",
             )
         rating = rng.choices([Rating.SATISFIED, Rating.BASIC], weights=[85, 15])[0]
         return services.order_rate(
-            order_id=order.pk, rating=rating, comment=rng.choice(["", "谢谢社区", "处理很及时"])
+            order_id=order.pk,
+            rating=rating,
+            # Now and then a resident is basically satisfied with a matter not fully solved.
+            solved=rating == Rating.SATISFIED or rng.random() < 0.7,
+            comment=rng.choice(["", "谢谢社区", "处理很及时"]),
         )
 
     def _dispatch(self, order: Order, dispatcher, *, tier: int, prefer=None) -> Order:

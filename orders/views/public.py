@@ -21,7 +21,7 @@ from core.phones import mask_phone
 from grids.models import Area
 from orders import qr, services, verification
 from orders.errors import OrderError
-from orders.forms.public import PhoneForm, RatingForm, ResidentOrderForm
+from orders.forms.public import PhoneForm, RatingForm, ResidentOrderForm, solved_value
 from orders.lifecycle import RESIDENT_CANCELLABLE, Status
 from orders.models import CancelReason, Channel
 from orders.notify import tracking_url
@@ -224,6 +224,7 @@ def _track_post(request: HttpRequest, order) -> RatingForm | None:
             services.order_rate(
                 order_id=order.pk,
                 rating=form.cleaned_data["rating"],
+                solved=solved_value(form.cleaned_data["solved"]),
                 comment=form.cleaned_data["comment"],
                 expected_status=Status.AWAITING_RATING,
             )
