@@ -52,6 +52,13 @@ NAV_ENTRIES: list[NavEntry] = [
     NavEntry("grids:area_tree", _("区域网格"), ALL_ROLES),
     NavEntry("grids:area_import", _("导入区域"), (PostRole.STREET_OFFICIAL,)),
     NavEntry("orders:supervision", _("督办"), (PostRole.STREET_OFFICIAL,)),
+    # Mirrors orders.selectors.stats.STATS_ROLES / RANKING_ROLES (issue 9).
+    NavEntry(
+        "orders:stats",
+        _("数据看板"),
+        (PostRole.STREET_OFFICIAL, PostRole.COMMUNITY_DISPATCHER, PostRole.GRID_LEADER),
+    ),
+    NavEntry("orders:stats_ranking", _("红黑榜"), (PostRole.STREET_OFFICIAL,)),
     NavEntry(
         "orders:callbacks", _("回访"), (PostRole.COMMUNITY_DISPATCHER, PostRole.STREET_OFFICIAL)
     ),

@@ -1,6 +1,7 @@
 from orders.views import (
     board,
     callbacks,
+    dashboards,
     detail,
     inbox,
     intake,
@@ -30,4 +31,5 @@ urlpatterns = (
     + meetings.urlpatterns
     + projects.urlpatterns
     + notices.urlpatterns
+    + dashboards.urlpatterns
 )
