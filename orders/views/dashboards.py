@@ -325,7 +325,7 @@ def screen(request: HttpRequest) -> HttpResponse:
     require_role(request, selectors.STATS_ROLES)
     roots = selectors.stats_roots(user=request.user)
     area = selectors.stats_area(user=request.user, code=request.GET.get("area", ""), roots=roots)
-    period = Period.this_month()
+    period, _error = stats.parse_period(request.GET)  # default: this month
     rows = stats.cells([area.path], period)
     figures = stats.total(rows)
     prev = stats.figures_for([area.path], period.previous())
