@@ -5,8 +5,10 @@
 Loads 1,000,000 orders once (COPY; reused on later runs): 960,000 closed history rows,
 30,000 in progress and not due, and 10,000 waiting for sign-for whose sign-for time has
 passed. Then it times the due selection of every rule (with EXPLAIN), one sweep with
-10,000 due, one with 1,000 due and one with nothing due. Between runs the due orders are
-put back by plain SQL (benchmark data only; the application never does that).
+10,000 due, one with 1,000 due and one with nothing due, and a summary (seconds, ms per
+order, SQL statements). ``SIDAN_SWEEP_BULK=0`` measures the order-by-order sweep.
+Between runs the due orders are put back by plain SQL (benchmark data only; the
+application never does that).
 """
 
 from __future__ import annotations
@@ -53,6 +55,7 @@ import django  # noqa: E402
 
 django.setup()
 
+from django.conf import settings  # noqa: E402
 from django.contrib.auth.models import User  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
@@ -133,6 +136,9 @@ COLUMNS = [
     "resolved_at",
     "closed_at",
     "updated_at",
+    "show_on_wall",
+    "wall_hidden",
+    "wall_text",
 ]
 
 
@@ -238,7 +244,7 @@ def load(area, pm, category) -> None:
                         None,
                         now,
                     ]
-                copy.write_row(row)
+                copy.write_row(row + [False, False, ""])
         cursor.execute("ANALYZE orders_order")
     print(f"loaded {TOTAL:,} orders in {time.monotonic() - started:.1f}s")
 
@@ -300,14 +306,21 @@ def explain_rules() -> None:
         )
 
 
-def timed_sweep(label: str) -> float:
+def timed_sweep(label: str) -> tuple[float, int, int]:
+    """One full sweep: seconds, orders acted on, SQL statements."""
+    from django.test.utils import CaptureQueriesContext
+
     started = time.monotonic()
-    report = run_sweep(now=timezone.now(), max_batches=10_000, retry_messages=False)
+    with CaptureQueriesContext(connection) as queries:
+        report = run_sweep(now=timezone.now(), max_batches=10_000, retry_messages=False)
     elapsed = time.monotonic() - started
     acted = report.total
     per = f"{elapsed / acted * 1000:.2f} ms/order" if acted else "-"
-    print(f"  {label:28s} acted {acted:6,d} in {elapsed:8.3f}s  ({per})  {report.acted}")
-    return elapsed
+    print(
+        f"  {label:28s} acted {acted:6,d} in {elapsed:8.3f}s  ({per}, "
+        f"{len(queries.captured_queries):,d} SQL)  {report.acted}"
+    )
+    return elapsed, acted, len(queries.captured_queries)
 
 
 def main() -> None:
@@ -317,12 +330,19 @@ def main() -> None:
     load(area, pm, category)
     total = Order.objects.count()
     print(f"orders in table: {total:,}")
+    mode = "set-based" if settings.SIDAN_SWEEP_BULK else "order by order"
+    results = []
     for due in (DUE, 1_000, 0):
         reset(pm, due=due)
         print(f"\nwith {due:,} orders due for sign-for escalation:")
         explain_rules()
-        timed_sweep(f"sweep ({due:,} due)")
+        results.append((due, *timed_sweep(f"sweep ({due:,} due)")))
     reset(pm, due=0)
+    print(f"\nsummary ({mode}, batches of {settings.SIDAN_SWEEP_BATCH}, {total:,} orders):")
+    print(f"  {'due':>7s}  {'seconds':>8s}  {'ms/order':>8s}  {'SQL':>6s}")
+    for due, elapsed, acted, queries in results:
+        per = f"{elapsed / acted * 1000:8.2f}" if acted else f"{'-':>8s}"
+        print(f"  {due:7,d}  {elapsed:8.3f}  {per}  {queries:6,d}")
 
 
 if __name__ == "__main__":

@@ -74,9 +74,7 @@ def queue_message(
     if _muted.get():
         return None
     model = outbox_model()
-    if dedupe_key and model.objects.filter(dedupe_key=dedupe_key).exists():
-        return None
-    message = model.objects.create(
+    fields = dict(
         recipient=recipient,
         channel=channel,
         template=template,
@@ -87,6 +85,15 @@ def queue_message(
         next_attempt_at=clock.now(),
         **about,
     )
+    if writer.active_bulk() is not None:
+        # A batch (``core.writer.bulk_writes``): the dedupe check and the insert happen for
+        # the whole batch at its flush; the row returned is unsaved until then.
+        message = model(**fields)
+        writer.insert_unique(message, unique="dedupe_key", then=lambda m: _module_enqueue(m.pk))
+        return message
+    if dedupe_key and model.objects.filter(dedupe_key=dedupe_key).exists():
+        return None
+    message = model.objects.create(**fields)
     # robust: a broker that is down must not break the caller; the sweep retries the row.
     writer.after_commit(lambda: _module_enqueue(message.pk))
     return message

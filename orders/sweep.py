@@ -20,10 +20,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.conf import settings
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.db.models import Q, QuerySet
 
-from core import clock, memo, outbox
+from core import clock, memo, outbox, writer
 from orders.lifecycle import BEING_HANDLED, Status
 from orders.models import Order
 from orders.services import LOCK_RELATED, mark_locked, sweep_steps
@@ -80,6 +80,65 @@ class SweepReport:
         return sum(self.acted.values())
 
 
+def _locked_batch(rule: Rule, *, now: datetime, batch_size: int, failed: set[int]) -> list[Order]:
+    orders = list(
+        rule.due(now)
+        .exclude(pk__in=failed)
+        .select_for_update(skip_locked=True, of=("self",))
+        .select_related(*LOCK_RELATED)[:batch_size]
+    )
+    mark_locked(orders)
+    return orders
+
+
+def _relock(pks: list[int]) -> list[Order]:
+    """The batch's rows again (already locked by this transaction), fresh from the table."""
+    by_pk = Order.objects.select_for_update(of=("self",)).select_related(*LOCK_RELATED).in_bulk(pks)
+    orders = [by_pk[pk] for pk in pks if pk in by_pk]
+    mark_locked(orders)
+    return orders
+
+
+def _fail(rule: Rule, order: Order, exc: Exception, failed: set[int]) -> None:
+    failed.add(order.pk)
+    log.exception("sweep %s failed on order %s: %s", rule.name, order.pk, exc)
+
+
+def _step_in_bulk(rule, orders, *, now, on_order) -> tuple[int, set[int]]:
+    """The set-based batch: each step decides on its locked row as always, its writes are
+    kept (``core.writer.bulk_writes``) and the batch is written at the end in a few
+    statements. A step that raises leaves nothing behind (the writes' checkpoint)."""
+    acted, failed = 0, set()
+    with writer.bulk_writes(expected=len(orders)) as bulk:
+        bulk.track(orders)
+        for order in orders:
+            if on_order is not None:
+                on_order(order.pk)  # tests: simulate a worker dying mid-batch
+            point = bulk.checkpoint()
+            try:
+                if rule.step(order=order, now=now):
+                    acted += 1
+            except Exception as exc:  # one bad order must not stall the rest
+                bulk.rollback_to(point)
+                _fail(rule, order, exc, failed)
+    return acted, failed
+
+
+def _step_each(rule, orders, *, now, on_order) -> tuple[int, set[int]]:
+    """Order by order, a savepoint each (the fallback when a batch's bulk write fails)."""
+    acted, failed = 0, set()
+    for order in orders:
+        if on_order is not None:
+            on_order(order.pk)
+        try:
+            with transaction.atomic():
+                if rule.step(order=order, now=now):
+                    acted += 1
+        except Exception as exc:  # one bad order must not stall the rest (OrderError included)
+            _fail(rule, order, exc, failed)
+    return acted, failed
+
+
 def run_rule(
     rule: Rule,
     *,
@@ -88,30 +147,28 @@ def run_rule(
     max_batches: int,
     report: SweepReport,
     on_order: Callable[[int], None] | None = None,
+    bulk: bool | None = None,
 ) -> None:
     failed: set[int] = set()
     acted = 0
+    if bulk is None:
+        bulk = settings.SIDAN_SWEEP_BULK and writer.bulk_supported()
     for _batch in range(max_batches):
         with transaction.atomic(), memo.batch():
-            orders = list(
-                rule.due(now)
-                .exclude(pk__in=failed)
-                .select_for_update(skip_locked=True, of=("self",))
-                .select_related(*LOCK_RELATED)[:batch_size]
-            )
-            mark_locked(orders)
-            for order in orders:
-                if on_order is not None:
-                    on_order(order.pk)  # tests: simulate a worker dying mid-batch
+            orders = _locked_batch(rule, now=now, batch_size=batch_size, failed=failed)
+            done = None
+            if bulk and orders:
                 try:
-                    with transaction.atomic():
-                        if rule.step(order=order, now=now):
-                            acted += 1
-                except (
-                    Exception
-                ) as exc:  # one bad order must not stall the rest (OrderError included)
-                    failed.add(order.pk)
-                    log.exception("sweep %s failed on order %s: %s", rule.name, order.pk, exc)
+                    with transaction.atomic():  # a savepoint: a failed flush undoes only itself
+                        done = _step_in_bulk(rule, orders, now=now, on_order=on_order)
+                except DatabaseError as exc:
+                    log.warning("sweep %s: bulk batch failed (%s); order by order", rule.name, exc)
+            if done is None:
+                if bulk and orders:
+                    orders = _relock([order.pk for order in orders])
+                done = _step_each(rule, orders, now=now, on_order=on_order)
+            acted += done[0]
+            failed |= done[1]
         if len(orders) < batch_size:
             break
     report.acted[rule.name] = report.acted.get(rule.name, 0) + acted

@@ -323,6 +323,8 @@ SIDAN_RATING_WINDOW_DAYS = env.int("SIDAN_RATING_WINDOW_DAYS", default=7)
 SIDAN_SWEEP_SECONDS = env.float("SIDAN_SWEEP_SECONDS", default=60.0)
 SIDAN_SWEEP_BATCH = env.int("SIDAN_SWEEP_BATCH", default=200)
 SIDAN_SWEEP_MAX_BATCHES = env.int("SIDAN_SWEEP_MAX_BATCHES", default=50)
+# Set-based batches (writes of a batch in a few statements); off: order by order.
+SIDAN_SWEEP_BULK = env.bool("SIDAN_SWEEP_BULK", default=True)
 # Outbox delivery: attempts before "failed", first backoff (doubles each time, capped),
 # and how long a pending message waits for its own delivery task before the sweep sends it.
 SIDAN_OUTBOX_MAX_ATTEMPTS = env.int("SIDAN_OUTBOX_MAX_ATTEMPTS", default=6)

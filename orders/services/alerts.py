@@ -9,7 +9,7 @@ from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from core import memo
+from core import memo, writer
 from grids.models import AreaLevel, Post, PostRole
 from orders import notify
 from orders.models import Order, SupervisionItem, SupervisionKind
@@ -44,16 +44,30 @@ def dispatchers(order: Order) -> list:
 
 def raise_supervision(*, order: Order, kind: str, at: datetime) -> tuple[SupervisionItem, bool]:
     """Open a supervision item for ``order`` unless one of this kind is open already."""
-    existing = SupervisionItem.objects.filter(
-        order=order, kind=kind, resolved_at__isnull=True
-    ).first()
+    bulk = writer.active_bulk()
+    if bulk is None:
+        existing = SupervisionItem.objects.filter(
+            order=order, kind=kind, resolved_at__isnull=True
+        ).first()
+    else:
+        # A sweep batch: the open items of all its orders, read once.
+        open_items = bulk.lookup("open_supervision", lambda: _open_items(bulk.row_ids))
+        existing = open_items.get((order.pk, kind))
     if existing is not None:
         return existing, False
-    item = SupervisionItem.objects.create(order=order, kind=kind, raised_at=at)
+    item = SupervisionItem(order=order, kind=kind, raised_at=at)
+    writer.insert_rows(SupervisionItem, [item])
+    if bulk is not None:
+        open_items[(order.pk, kind)] = item
     # In the site's language, whoever's request raised it (as every order message).
     with translation.override(settings.LANGUAGE_CODE):
         _tell_street(order=order, kind=kind, item=item)
     return item, True
+
+
+def _open_items(order_ids: list) -> dict:
+    items = SupervisionItem.objects.filter(order_id__in=order_ids, resolved_at__isnull=True)
+    return {(item.order_id, item.kind): item for item in items}
 
 
 def _tell_street(*, order: Order, kind: str, item: SupervisionItem) -> None:

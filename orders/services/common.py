@@ -73,7 +73,7 @@ def record_event(order: Order, **fields) -> OrderEvent:
     """Write one event now (the note-like events of notes, the sweep and callbacks);
     ``fields`` as for ``events.event_row``."""
     event = events.event_row(order, at=fields.pop("at", None) or now(), **fields)
-    event.save(force_insert=True)
+    writer.insert_rows(OrderEvent, [event])
     return event
 
 

@@ -19,6 +19,7 @@ from datetime import datetime
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core import writer
 from core.actors import Actor
 from orders import deadlines, events, notify
 from orders.lifecycle import BEING_HANDLED, TOP_TIER, Action, Status, Tier
@@ -55,12 +56,12 @@ def chase_locked(*, order: Order, now: datetime) -> bool:
         return False
     if order.status not in BEING_HANDLED:
         order.chase_due_at = None  # no longer applicable; nothing to tell anyone
-        order.save(update_fields=["chase_due_at"])
+        writer.save_row(order, ["chase_due_at"])
         return False
     due = order.resolve_due_at
     order.chase_due_at = None
     order.chased_at = now
-    order.save(update_fields=["chase_due_at", "chased_at", "updated_at"])
+    writer.save_row(order, ["chase_due_at", "chased_at", "updated_at"])
     event = _event(
         order,
         action=Action.CHASE,
@@ -102,8 +103,8 @@ def sign_overdue_locked(*, order: Order, now: datetime) -> bool:
         order_return_locked(order=order, reason=_("超时未签收，系统退回派单员"))
     elif (order.tier or Tier.PROPERTY) >= TOP_TIER:
         # Nowhere higher to go: the street supervises it; stop re-firing.
-        Order.objects.filter(pk=order.pk).update(sign_due_at=None)
         order.sign_due_at = None
+        writer.save_row(order, ["sign_due_at"])
         alerts.raise_supervision(order=order, kind=SupervisionKind.SIGN_OVERDUE, at=now)
     else:
         order_escalate_locked(order=order, reason=_("超时未签收，系统自动升级"))
@@ -155,7 +156,7 @@ def resolve_overdue_locked(*, order: Order, now: datetime) -> bool:
         order_escalate_locked(order=order, reason=_("超期未办结，系统自动升级"))
         escalated = True
     else:
-        order.save(update_fields=["overdue_at", "updated_at"])
+        writer.save_row(order, ["overdue_at", "updated_at"])
     notify.tell_staff(
         old_handlers,
         order=order,
@@ -174,11 +175,9 @@ def rating_step_locked(*, order: Order, now: datetime) -> bool:
         return False
     if order.status != Status.AWAITING_RATING:
         # Rated (or reopened) meanwhile: the follow-up ends; the callback is moot.
-        Order.objects.filter(pk=order.pk).update(rating_due_at=None)
         order.rating_due_at = None
-        CallbackTask.objects.filter(order=order, status=CallbackStatus.PENDING).update(
-            status=CallbackStatus.EXPIRED
-        )
+        writer.save_row(order, ["rating_due_at"])
+        _expire_callbacks(order)
         return False
     stage, resolved_at = order.rating_stage, order.resolved_at
     if stage == 0:
@@ -198,18 +197,23 @@ def rating_step_locked(*, order: Order, now: datetime) -> bool:
             data=events.rating_requested_data(reminder=True),
         )
     elif stage == 1:
-        CallbackTask.objects.create(order=order, due_at=now)
+        writer.insert_rows(CallbackTask, [CallbackTask(order=order, due_at=now)])
     else:
         # The follow-up ends with the close: the move's save writes both columns.
         order.rating_due_at, order.rating_stage = None, 3
         order_close_unrated_locked(order=order)
-        CallbackTask.objects.filter(order=order, status=CallbackStatus.PENDING).update(
-            status=CallbackStatus.EXPIRED
-        )
+        _expire_callbacks(order)
         return True
     order.rating_stage = stage + 1
     order.rating_due_at = deadlines.rating_step_due(resolved_at=resolved_at, stage=stage + 1)
-    Order.objects.filter(pk=order.pk).update(
-        rating_stage=order.rating_stage, rating_due_at=order.rating_due_at
-    )
+    writer.save_row(order, ["rating_stage", "rating_due_at"])
     return True
+
+
+def _expire_callbacks(order: Order) -> None:
+    writer.update_rows(
+        CallbackTask,
+        key=("order_id", order.pk),
+        where={"status": CallbackStatus.PENDING},
+        values={"status": CallbackStatus.EXPIRED},
+    )
