@@ -118,12 +118,12 @@ PLAN: list[tuple[str, int]] = [
     ("new", 8),
     ("returned", 3),
     ("escalated", 3),
-    ("redo", 3),
+    ("redo", 1),
     ("awaiting_sign", 8),
     ("in_progress", 12),
     ("extension_requested", 4),
     ("awaiting_rating", 10),
-    ("closed_rated", 35),
+    ("closed_rated", 37),
     ("closed_callback", 4),
     ("closed_unrated", 4),
     ("cancelled", 6),
@@ -385,7 +385,7 @@ class _OrderBuilder:
                 solved=False,
                 comment="问题没有彻底解决",
             )
-        rating = rng.choices([Rating.SATISFIED, Rating.BASIC], weights=[85, 15])[0]
+        rating = rng.choices([Rating.SATISFIED, Rating.BASIC], weights=[95, 5])[0]
         return services.order_rate(
             order_id=order.pk,
             rating=rating,

@@ -106,6 +106,28 @@ def recompute(order_ids: set[int]) -> int:
     return len(cells)
 
 
+def rebuild(chunk: int = 5000) -> int:
+    """Every cell from scratch: each order's contributions once, summed, one bulk insert
+    per chunk of cells (the full build; ``recompute`` is for the increments)."""
+    totals: dict[tuple[date, int, int], Counter] = defaultdict(Counter)
+    ids = list(Order.objects.order_by("pk").values_list("pk", flat=True))
+    for start in range(0, len(ids), chunk):
+        for row, counts in facts.order_contributions(ids[start : start + chunk]).values():
+            for (day, measure), value in counts.items():
+                if value:
+                    totals[(day, row.area_id, row.category_id)][measure] += value
+    paths = dict(Area.objects.filter(pk__in={a for _d, a, _c in totals}).values_list("pk", "path"))
+    DailyCount.objects.all().delete()
+    DailyCount.objects.bulk_create(
+        (
+            DailyCount(day=day, area_id=a, area_path=paths[a], category_id=c, counts=dict(counts))
+            for (day, a, c), counts in totals.items()
+        ),
+        batch_size=2000,
+    )
+    return len(totals)
+
+
 def fill(*, full: bool = False) -> dict:
     """Bring the rollup up to date with the event log; ``full`` rebuilds from scratch.
 
@@ -118,8 +140,11 @@ def fill(*, full: bool = False) -> dict:
             return {"orders": 0, "cells": 0, "skipped": True}
         top = OrderEvent.objects.aggregate(top=Max("id"))["top"] or 0
         if full:
-            DailyCount.objects.all().delete()
-            order_ids = set(Order.objects.values_list("pk", flat=True))
+            cells = rebuild()
+            state.last_event_id = top
+            state.filled_at = clock.now()
+            state.save(update_fields=["last_event_id", "filled_at"])
+            return {"orders": None, "cells": cells, "last_event_id": top}
         else:
             since = clock.now() - RELOOK
             order_ids = set(
