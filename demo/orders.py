@@ -118,12 +118,12 @@ PLAN: list[tuple[str, int]] = [
     ("new", 8),
     ("returned", 3),
     ("escalated", 3),
-    ("redo", 3),
+    ("redo", 1),
     ("awaiting_sign", 8),
     ("in_progress", 12),
     ("extension_requested", 4),
     ("awaiting_rating", 10),
-    ("closed_rated", 35),
+    ("closed_rated", 37),
     ("closed_callback", 4),
     ("closed_unrated", 4),
     ("cancelled", 6),
@@ -374,16 +374,24 @@ class _OrderBuilder:
             return services.order_rate(
                 order_id=order.pk,
                 rating=Rating.SATISFIED,
+                solved=True,
                 comment="电话回访，居民表示满意",
                 actor=dispatcher,
             )
         if target == "redo":
             return services.order_rate(
-                order_id=order.pk, rating=Rating.DISSATISFIED, comment="问题没有彻底解决"
+                order_id=order.pk,
+                rating=Rating.DISSATISFIED,
+                solved=False,
+                comment="问题没有彻底解决",
             )
-        rating = rng.choices([Rating.SATISFIED, Rating.BASIC], weights=[85, 15])[0]
+        rating = rng.choices([Rating.SATISFIED, Rating.BASIC], weights=[95, 5])[0]
         return services.order_rate(
-            order_id=order.pk, rating=rating, comment=rng.choice(["", "谢谢社区", "处理很及时"])
+            order_id=order.pk,
+            rating=rating,
+            # Now and then a resident is basically satisfied with a matter not fully solved.
+            solved=rating == Rating.SATISFIED or rng.random() < 0.7,
+            comment=rng.choice(["", "谢谢社区", "处理很及时"]),
         )
 
     def _dispatch(self, order: Order, dispatcher, *, tier: int, prefer=None) -> Order:

@@ -68,6 +68,13 @@ NAV_ENTRIES: list[NavEntry] = [
     NavEntry("orders:notices", _("公告"), DISPATCH_ROLES, "community"),
     NavEntry("parties:member_home", _("党员服务"), (PostRole.PARTY_MEMBER,)),
     NavEntry("parties:staff_wishes", _("微心愿"), INTAKE_ROLES, "party"),
+    # Mirrors orders.selectors.stats.STATS_ROLES / RANKING_ROLES (issue 9).
+    NavEntry(
+        "orders:stats",
+        _("数据看板"),
+        (PostRole.STREET_OFFICIAL, PostRole.COMMUNITY_DISPATCHER, PostRole.GRID_LEADER),
+    ),
+    NavEntry("orders:stats_ranking", _("红黑榜"), (PostRole.STREET_OFFICIAL,)),
     NavEntry(
         "parties:staff_members",
         _("报到党员"),

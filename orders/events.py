@@ -16,6 +16,8 @@ from orders.models import Order, OrderEvent
 
 # Keys read back from events' data elsewhere (timeline, notifications, selectors).
 RATING_KEY = "rating"
+SOLVED_KEY = "solved"  # True / False / None: 已解决 / 未解决 / not asked
+RATED_ORDER_KEY = "rated_order"  # a callback whose answers were recorded as the order's rating
 REDO_COUNT_KEY = "redo_count"
 UNTIL_KEY = "until"
 OVERDUE_KIND_KEY = "kind"  # "sign" or "resolve"
@@ -88,8 +90,8 @@ def escalate_data(*, from_tier: int, to_tier: int) -> dict:
     return {"from_tier": from_tier, "to_tier": to_tier}
 
 
-def rate_data(*, rating: str, redo_count: int | None = None) -> dict:
-    data: dict = {RATING_KEY: rating}
+def rate_data(*, rating: str, solved: bool | None = None, redo_count: int | None = None) -> dict:
+    data: dict = {RATING_KEY: rating, SOLVED_KEY: solved}
     if redo_count is not None:
         data[REDO_COUNT_KEY] = redo_count
     return data
@@ -122,5 +124,12 @@ def rating_requested_data(*, reminder: bool) -> dict:
     return {"reminder": reminder}
 
 
-def callback_data(*, reached: bool, resolved: bool | None, rating: str) -> dict:
-    return {"reached": reached, "resolved": resolved, RATING_KEY: rating}
+def callback_data(
+    *, reached: bool, resolved: bool | None, rating: str, rated_order: bool = False
+) -> dict:
+    return {
+        "reached": reached,
+        "resolved": resolved,
+        RATING_KEY: rating,
+        RATED_ORDER_KEY: rated_order,
+    }

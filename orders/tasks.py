@@ -5,7 +5,7 @@ from celery import shared_task
 from core.outbox import deliver_message
 from orders.sweep import run_sweep
 
-__all__ = ["deliver_message", "notice_digest", "sweep"]
+__all__ = ["deliver_message", "notice_digest", "stats_fill", "sweep"]
 
 
 @shared_task(name="orders.sweep", ignore_result=True)
@@ -28,3 +28,11 @@ def notice_digest() -> None:
     from orders.notices.services import send_digests
 
     send_digests()
+
+
+@shared_task(name="orders.stats_fill", ignore_result=True)
+def stats_fill() -> None:
+    """Beat's rollup fill (orders.stats.rollup): idempotent; a concurrent run skips."""
+    from orders.stats import rollup
+
+    rollup.fill()

@@ -1,6 +1,7 @@
 from orders.views import (
     board,
     callbacks,
+    dashboards,
     detail,
     inbox,
     intake,
@@ -32,4 +33,5 @@ urlpatterns = (
     + projects.urlpatterns
     + notices.urlpatterns
     + party.urlpatterns
+    + dashboards.urlpatterns
 )

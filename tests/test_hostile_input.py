@@ -427,6 +427,7 @@ QUERIES = [
 FORM_FIELDS = (
     "action",
     "seen_status",
+    "solved",
     "rating",
     "comment",
     "resident_phone",
@@ -572,6 +573,7 @@ def payloads(scene: Scene) -> list[tuple[str, dict]]:
         },
         "invalid choices": {
             "rating": "superb",
+            "solved": "maybe",
             "tier": "7",
             "nature": "evil",
             "urgency": "-1",

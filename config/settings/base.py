@@ -403,7 +403,26 @@ SIDAN_VISIT_REMINDER_HOUR = env.int("SIDAN_VISIT_REMINDER_HOUR", default=8)
 SIDAN_NOTICE_DIGEST_SECONDS = env.float("SIDAN_NOTICE_DIGEST_SECONDS", default=900.0)
 SIDAN_NOTICE_DIGEST_HOUR = env.int("SIDAN_NOTICE_DIGEST_HOUR", default=18)
 
+# Dashboards (issue 9, docs/dashboards.md): 满意率 = (满意 + w × 基本满意) ÷ rated, w below;
+# the composite score's weights; how often beat brings the figures' rollup up to date.
+SIDAN_SATISFACTION_BASIC_WEIGHT = env.float("SIDAN_SATISFACTION_BASIC_WEIGHT", default=0.8)
+SIDAN_SCORE_WEIGHTS = {
+    "response": env.float("SIDAN_SCORE_WEIGHT_RESPONSE", default=0.3),
+    "resolution": env.float("SIDAN_SCORE_WEIGHT_RESOLUTION", default=0.3),
+    "satisfaction": env.float("SIDAN_SCORE_WEIGHT_SATISFACTION", default=0.4),
+}
+SIDAN_STATS_FILL_SECONDS = env.float("SIDAN_STATS_FILL_SECONDS", default=60.0)
+# Rankings (红黑榜): a unit with fewer orders in the month is listed but not ranked.
+SIDAN_RANKING_MIN_ORDERS = env.int("SIDAN_RANKING_MIN_ORDERS", default=5)
+# Exports with more rows than this run as a Celery task (ExportJob).
+SIDAN_EXPORT_SYNC_MAX_ROWS = env.int("SIDAN_EXPORT_SYNC_MAX_ROWS", default=3000)
+
 CELERY_BEAT_SCHEDULE = {
+    "stats-fill": {
+        "task": "orders.stats_fill",
+        "schedule": SIDAN_STATS_FILL_SECONDS,
+        "options": {"expires": SIDAN_STATS_FILL_SECONDS},
+    },
     "worker-heartbeat": {
         "task": "grids.worker_heartbeat",
         "schedule": float(SIDAN_WORKER_HEARTBEAT_SECONDS),

@@ -63,7 +63,24 @@ class PhoneForm(core_forms.Form):
     otp_code = _code_field()
 
 
+SOLVED_CHOICES = [("yes", _("已解决")), ("no", _("未解决"))]
+
+
+def solved_value(answer: str) -> bool | None:
+    """The form's 已解决/未解决 answer as the service's ``solved`` (None: not answered)."""
+    return {"yes": True, "no": False}.get(answer or "")
+
+
 class RatingForm(core_forms.Form):
+    solved = forms.ChoiceField(
+        label=_("您反映的问题解决了吗？"),
+        choices=SOLVED_CHOICES,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": _("请选择已解决或未解决。"),
+            "invalid_choice": _("请选择已解决或未解决。"),
+        },
+    )
     rating = forms.ChoiceField(
         label=_("您对办理结果满意吗？"),
         choices=Rating.choices,

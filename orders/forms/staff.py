@@ -183,6 +183,11 @@ class ResolveForm(ActionForm):
 
 
 class RateForm(ActionForm):
+    solved = forms.ChoiceField(
+        label=_("问题是否解决"),
+        choices=[("yes", _("已解决")), ("no", _("未解决"))],
+        widget=forms.RadioSelect,
+    )
     rating = forms.ChoiceField(
         label=_("回访评价"), choices=Rating.choices, widget=forms.RadioSelect
     )

@@ -36,6 +36,7 @@ from orders.models.projects import (
     ProjectHand,
     ProjectThreshold,
 )
+from orders.models.stats import DailyCount, FillState
 from orders.models.supervision import (
     CallbackStatus,
     CallbackTask,
@@ -46,6 +47,8 @@ from orders.models.verification import PhoneVerification
 from orders.models.visits import VisitOrder
 
 __all__ = [
+    "DailyCount",
+    "FillState",
     "Notice",
     "NoticeSubscription",
     "MicroProject",

@@ -173,6 +173,9 @@ class Order(models.Model):
     result_note = models.TextField(_("办理结果"), blank=True)
     rating = models.CharField(_("评价"), max_length=16, choices=Rating.choices, blank=True)
     rating_comment = models.TextField(_("评价意见"), blank=True, max_length=1000)
+    # The resident's (or a reached callback's) other answer: was the problem solved
+    # (已解决 / 未解决); null when not asked — orders/stats/figures.py counts it (issue 9).
+    solved = models.BooleanField(_("是否解决"), null=True, blank=True)
     cancel_reason = models.CharField(
         _("撤销原因"), max_length=16, choices=CancelReason.choices, blank=True
     )

@@ -596,12 +596,17 @@ def order_rate(
     rating: str,
     comment: str = "",
     actor: AbstractBaseUser | None = None,
+    solved: bool | None = None,
     **seen: Unpack[Seen],
 ) -> Order:
     """The resident rates the result (``actor=None``), or staff record it from a callback.
 
-    满意/基本满意 closes the order; 不满意 sends it back for handling again one tier up.
+    Two answers, as hotline assessment asks: ``solved`` (已解决 True / 未解决 False; None
+    when not asked) and the satisfaction ``rating``. 满意/基本满意 closes the order;
+    不满意 sends it back for handling again one tier up.
     """
+    if solved is not None and not isinstance(solved, bool):
+        raise OrderError("bad_solved", _("请选择已解决或未解决。"))
     if rating not in Rating.values:
         raise OrderError("bad_rating", _("请选择满意、基本满意或不满意。"))
     comment = clean_text(comment, required=False, what="评价意见", limit=1000)
@@ -613,6 +618,7 @@ def order_rate(
 
     def apply(order: Order, now: datetime) -> Change:
         order.rating = rating
+        order.solved = solved
         order.rating_comment = comment
         order.rated_at = now
         if rating == Rating.DISSATISFIED:
@@ -621,13 +627,15 @@ def order_rate(
             order.resolved_at = None
             order.resolve_due_at = None
             to_queue(order, QueueReason.REDO)
-            data = events.rate_data(rating=rating, redo_count=order.redo_count)
+            data = events.rate_data(rating=rating, solved=solved, redo_count=order.redo_count)
             if order.redo_count >= REPEAT_DISSATISFIED_SUPERVISED:
                 # A second dissatisfied rating on the same order is supervised by the street.
                 raise_supervision(order=order, kind=SupervisionKind.REPEAT_DISSATISFIED, at=now)
             return Change(Status.AWAITING_DISPATCH, note=comment, data=data)
         order.closed_at = now
-        return Change(Status.CLOSED, note=comment, data=events.rate_data(rating=rating))
+        return Change(
+            Status.CLOSED, note=comment, data=events.rate_data(rating=rating, solved=solved)
+        )
 
     return _move(
         order_id=order_id,
@@ -636,7 +644,7 @@ def order_rate(
         apply=apply,
         authorise=authorise,
         **seen,
-        same=lambda order: order.rating == rating,
+        same=lambda order: order.rating == rating and order.solved == solved,
     )
 
 

@@ -104,14 +104,26 @@ def callback_record(
         task.done_by = actor
         task.done_at = now
         task.save()
+        rates_order = bool(reached and rating and order.status == Status.AWAITING_RATING)
         record_event(
             order,
             action=Action.CALLBACK,
             actor=Actor.staff(actor),
             at=now,
             note=note,
-            data=events.callback_data(reached=reached, resolved=task.resolved, rating=task.rating),
+            data=events.callback_data(
+                reached=reached,
+                resolved=task.resolved,
+                rating=task.rating,
+                rated_order=rates_order,
+            ),
         )
-        if reached and rating and order.status == Status.AWAITING_RATING:
-            order_rate(order_id=order.pk, rating=rating, comment=note, actor=actor)
+        if rates_order:
+            order_rate(
+                order_id=order.pk,
+                rating=rating,
+                solved=task.resolved,
+                comment=note,
+                actor=actor,
+            )
     return task

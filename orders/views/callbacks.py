@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -21,29 +21,31 @@ from orders.forms.deadlines import CallbackForm
 from orders.privacy import resident_view
 from orders.selectors import rates
 from orders.selectors import supervision as selectors
+from orders.stats import Period, rollup
+from orders.stats.figures import definitions as stats_definitions
 from orders.views.common import require_role
 
 
-def _period(request: HttpRequest) -> tuple[datetime, datetime]:
-    """This month so far, or ?days=N back from now."""
-    now = timezone.localtime(clock.now())
+def _period(request: HttpRequest) -> Period:
+    """This month, or ?days=N calendar days ending today (Asia/Shanghai)."""
+    today = timezone.localdate(clock.now())
     try:
         days = int(request.GET.get("days", ""))
     except ValueError:
         days = 0
     if 0 < days <= 366:
-        return now - timedelta(days=days), now
-    return now.replace(day=1, hour=0, minute=0, second=0, microsecond=0), now
+        return Period(today - timedelta(days=days - 1), today + timedelta(days=1))
+    return Period.this_month()
 
 
 @login_required
 def callback_list(request: HttpRequest) -> HttpResponse:
     require_role(request, selectors.CALLBACK_ROLES)
-    start, end = _period(request)
+    period = _period(request)
     paths = access.access_for(request.user).paths_for(*selectors.CALLBACK_ROLES)
     if request.user.is_superuser and not paths:
         paths = [""]
-    period_rates = rates.three_rates(area_paths=paths, start=start, end=end)
+    period_rates = rates.three_rates(area_paths=paths, period=period)
     tasks = [
         {
             "task": t,
@@ -56,7 +58,14 @@ def callback_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "orders/deadlines/callbacks.html",
-        {"tasks": tasks, "rates": period_rates, "start": start, "end": end},
+        {
+            "tasks": tasks,
+            "rates": period_rates,
+            "start": period.start,
+            "end": period.last_day,
+            "definitions": stats_definitions(),
+            "filled_at": rollup.filled_at(),
+        },
     )
 
 

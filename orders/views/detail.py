@@ -139,7 +139,12 @@ def _perform(request: HttpRequest, order: Order, action: str, form: ActionForm) 
             **common, result_note=data["result_note"], photos=data["photos"]
         )
     if action == Action.RATE:
-        return services.order_rate(**common, rating=data["rating"], comment=data["comment"])
+        return services.order_rate(
+            **common,
+            rating=data["rating"],
+            solved={"yes": True, "no": False}.get(data["solved"]),
+            comment=data["comment"],
+        )
     if action == Action.CANCEL:
         return services.order_cancel(
             **common, reason=data["reason"], note=data["note"], duplicate_of=data["duplicate_of"]

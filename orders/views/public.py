@@ -21,7 +21,13 @@ from core.phones import is_mobile, mask_phone
 from grids.models import Area
 from orders import qr, resident_words, services, verification
 from orders.errors import OrderError
-from orders.forms.public import FollowUpForm, PhoneForm, RatingForm, ResidentOrderForm
+from orders.forms.public import (
+    FollowUpForm,
+    PhoneForm,
+    RatingForm,
+    ResidentOrderForm,
+    solved_value,
+)
 from orders.lifecycle import OPEN_STATUSES, RESIDENT_CANCELLABLE, Action, Status
 from orders.models import CancelReason, Channel
 from orders.notify import tracking_url
@@ -226,6 +232,7 @@ def _track_post(request: HttpRequest, order) -> RatingForm | FollowUpForm | None
             services.order_rate(
                 order_id=order.pk,
                 rating=form.cleaned_data["rating"],
+                solved=solved_value(form.cleaned_data["solved"]),
                 comment=form.cleaned_data["comment"],
                 expected_status=Status.AWAITING_RATING,
             )

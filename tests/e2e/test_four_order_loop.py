@@ -63,6 +63,7 @@ def sign_and_resolve(page, *, result: str, shot, name: str) -> None:
 
 def resident_rates(page, tracking_url: str, *, rating: str, comment: str) -> None:
     page.goto(tracking_url)
+    page.check(f"#rate input[name=solved][value={'no' if rating == 'dissatisfied' else 'yes'}]")
     page.check(f"#rate input[value={rating}]")
     page.fill("#rate textarea[name=comment]", comment)
     page.click("#rate button[type=submit]")

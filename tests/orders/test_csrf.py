@@ -39,7 +39,9 @@ def test_rating_without_the_token_is_refused(world, strict):
     order = resolved(world)
     for headers in ({}, HX):
         response = strict.post(
-            f"/t/{order.tracking_token}/", {"action": "rate", "rating": "satisfied"}, **headers
+            f"/t/{order.tracking_token}/",
+            {"action": "rate", "solved": "yes", "rating": "satisfied"},
+            **headers,
         )
         assert response.status_code == 403
     order.refresh_from_db()
@@ -52,7 +54,7 @@ def test_rating_with_the_token_htmx_reads_from_the_page_is_accepted(world, stric
     token = _token_from_page(strict, f"/t/{order.tracking_token}/")
     response = strict.post(
         f"/t/{order.tracking_token}/",
-        {"action": "rate", "rating": "satisfied"},
+        {"action": "rate", "solved": "yes", "rating": "satisfied"},
         HTTP_X_CSRFTOKEN=token,
         **HX,
     )

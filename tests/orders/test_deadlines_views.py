@@ -14,6 +14,8 @@ from orders import services
 from orders.lifecycle import Action, Status
 from orders.models import CallbackTask, OutboxMessage, Rating, SupervisionItem
 from orders.selectors.rates import community_rates, three_rates
+from orders.stats import Period, rollup
+from orders.stats.figures import definition
 from tests.orders.test_sweep_rules import T0, dispatched, resolved, sweep_at
 
 
@@ -105,36 +107,37 @@ def test_callbacks_of_another_community_are_not_visible(world, client):
 
 
 def test_three_rates(world):
+    # The callback list's rates are orders.stats' figures (tests/stats has the full set).
     late = dispatched(world)
     sweep_at(late.sign_due_at)  # escalated for sign-for overdue: not responded in time
     services.order_sign(order_id=late.pk, actor=world.grid_leader)
     services.order_resolve(order_id=late.pk, actor=world.grid_leader, result_note="ok")
-    services.order_rate(order_id=late.pk, rating=Rating.DISSATISFIED)
+    services.order_rate(order_id=late.pk, rating=Rating.DISSATISFIED, solved=False)
     good = resolved(world)
-    services.order_rate(order_id=good.pk, rating=Rating.SATISFIED)
+    services.order_rate(order_id=good.pk, rating=Rating.SATISFIED, solved=True)
     unrated = resolved(world)
-    rates = three_rates(
-        area_paths=[world.community.path],
-        start=T0 - timedelta(days=1),
-        end=T0 + timedelta(days=400),
-    )
-    assert (rates.orders, rates.responded, rates.rated, rates.satisfied, rates.unrated) == (
-        3,
-        2,
-        2,
-        1,
-        1,
-    )
+    period = Period(T0.date() - timedelta(days=1), T0.date() + timedelta(days=400))
+    rates = three_rates(area_paths=[world.community.path], period=period, source="raw")
+    assert (rates.response_base, rates.responded, rates.rated, rates.satisfied) == (3, 2, 2, 1)
     assert (rates.response_rate, rates.satisfaction_rate, rates.resolution_rate) == (
         66.7,
         50.0,
         50.0,
     )
     assert unrated.rating == ""
-    other = community_rates(
-        community=world.other_community, start=T0 - timedelta(days=1), end=T0 + timedelta(days=400)
-    )
-    assert (other.orders, other.response_rate) == (0, None)
+    other = community_rates(community=world.other_community, period=period, source="raw")
+    assert (other.received, other.response_rate) == (0, None)
+
+
+def test_the_callback_page_shows_the_rollups_rates_with_definitions(world, client):
+    good = resolved(world)
+    with clock.travel_to(good.resolved_at + timedelta(hours=1)):
+        services.order_rate(order_id=good.pk, rating=Rating.BASIC, solved=True)
+        rollup.fill()
+        page = login(client, world.dispatcher).get(reverse("orders:callbacks")).content.decode()
+    assert "80.0%" in page  # 满意率: 0.8 × 基本满意 / 1
+    assert "已解决 1 / 1" in page
+    assert definition("satisfaction_rate") in page
 
 
 def test_outbox_masks_phones_and_shows_codes_outside_production(world, client, settings):

@@ -66,7 +66,8 @@ def test_rating_form_only_when_awaiting_rating_and_rating_closes(client, world):
     html = client.get(f"/t/{order.tracking_token}/").content.decode()
     assert 'name="rating"' in html and "已更换灯泡" in html and "撤销诉求" not in html
     response = client.post(
-        f"/t/{order.tracking_token}/", {"action": "rate", "rating": "satisfied", "comment": "很快"}
+        f"/t/{order.tracking_token}/",
+        {"action": "rate", "solved": "yes", "rating": "satisfied", "comment": "很快"},
     )
     assert response.status_code == 302
     order.refresh_from_db()
@@ -79,7 +80,7 @@ def test_dissatisfied_reopens_htmx(client, world):
     order = _resolved(world)
     response = client.post(
         f"/t/{order.tracking_token}/",
-        {"action": "rate", "rating": "dissatisfied"},
+        {"action": "rate", "solved": "no", "rating": "dissatisfied"},
         HTTP_HX_REQUEST="true",
     )
     html = response.content.decode()
@@ -98,10 +99,14 @@ def test_invalid_rating_and_rating_twice_change_nothing(client, world):
     assert response.status_code == 200 and "请选择满意" in response.content.decode()
     order.refresh_from_db()
     assert order.status == Status.AWAITING_RATING
-    client.post(f"/t/{order.tracking_token}/", {"action": "rate", "rating": "satisfied"})
+    client.post(
+        f"/t/{order.tracking_token}/", {"action": "rate", "solved": "yes", "rating": "satisfied"}
+    )
     events = OrderEvent.objects.filter(order=order).count()
     response = client.post(
-        f"/t/{order.tracking_token}/", {"action": "rate", "rating": "dissatisfied"}, follow=True
+        f"/t/{order.tracking_token}/",
+        {"action": "rate", "solved": "no", "rating": "dissatisfied"},
+        follow=True,
     )
     order.refresh_from_db()
     assert order.status == Status.CLOSED and order.rating == "satisfied"

@@ -57,7 +57,9 @@ def test_a_dispatcher_holding_the_link_cannot_rate_or_cancel(world) -> None:
 
     page = dispatcher.get(link).content.decode()
     assert 'name="rating"' not in page and "确认是您本人" in page
-    response = dispatcher.post(link, {"action": "rate", "rating": "satisfied"}, follow=True)
+    response = dispatcher.post(
+        link, {"action": "rate", "solved": "yes", "rating": "satisfied"}, follow=True
+    )
     assert "请先获取短信验证码并完成验证" in response.content.decode()
     order.refresh_from_db()
     assert (order.status, order.rating) == (Status.AWAITING_RATING, "")
@@ -70,7 +72,7 @@ def test_a_dispatcher_holding_the_link_cannot_rate_or_cancel(world) -> None:
     assert re.search(r"\d{6}", sms.body).group(0) not in outbox
     for guess in ("000000", "111111", "222222"):
         dispatcher.post(link, {"action": "verify", "otp_code": guess})
-    dispatcher.post(link, {"action": "rate", "rating": "satisfied"})
+    dispatcher.post(link, {"action": "rate", "solved": "yes", "rating": "satisfied"})
     order.refresh_from_db()
     assert order.rating == ""
 
@@ -94,7 +96,9 @@ def test_the_resident_proves_the_phone_through_the_link_and_rates(world) -> None
 
     page = resident.get(link).content.decode()
     assert 'name="rating"' in page
-    resident.post(link, {"action": "rate", "rating": "satisfied", "comment": "很好"})
+    resident.post(
+        link, {"action": "rate", "solved": "yes", "rating": "satisfied", "comment": "很好"}
+    )
     order.refresh_from_db()
     assert (order.status, order.rating) == (Status.CLOSED, "satisfied")
 

@@ -84,6 +84,7 @@ def test_dispatcher_may_record_a_callback_rating(world, client):
         act_url(order, "rate"),
         {
             "expected_status": Status.AWAITING_RATING,
+            "solved": "yes",
             "rating": Rating.SATISFIED,
             "comment": "电话回访满意",
         },
@@ -92,6 +93,7 @@ def test_dispatcher_may_record_a_callback_rating(world, client):
     order.refresh_from_db()
     assert order.status == Status.CLOSED
     assert order.events.get(action=Action.RATE).actor == world.dispatcher
+    assert order.solved is True
 
 
 def test_timeline_shows_text_note_actor_and_time(world, client):
