@@ -315,6 +315,13 @@ LOGGING = {
 SIDAN_WORKDAY_START = env.str("SIDAN_WORKDAY_START", default="09:00")
 SIDAN_WORKDAY_END = env.str("SIDAN_WORKDAY_END", default="17:30")
 # Share of the resolution limit at which the handler is chased, when no policy row says.
+# The dispatch limit per urgency when a category has no policy row (limit, unit): the
+# policy rows carry their own (seeded with the same values).
+SIDAN_DISPATCH_LIMITS = {
+    "emergency": (env.int("SIDAN_DISPATCH_EMERGENCY_MINUTES", default=30), "minutes"),
+    "urgent": (env.int("SIDAN_DISPATCH_URGENT_WORKING_HOURS", default=2), "working_hours"),
+    "normal": (env.int("SIDAN_DISPATCH_NORMAL_WORKING_DAYS", default=1), "working_days"),
+}
 SIDAN_CHASE_SHARE = env.float("SIDAN_CHASE_SHARE", default=0.75)
 SIDAN_RATING_REMINDER_HOURS = env.int("SIDAN_RATING_REMINDER_HOURS", default=24)
 SIDAN_CALLBACK_AFTER_DAYS = env.int("SIDAN_CALLBACK_AFTER_DAYS", default=3)

@@ -152,6 +152,15 @@ def _move(
         else:
             authority.check_move(actor, action, order)
 
+    def applied(order: Order, now: datetime) -> Change:
+        from_status = order.status
+        change = apply(order, now)
+        # The dispatch limit follows the status (the writer saves the row after this).
+        deadlines.dispatch_window(
+            order, from_status=from_status, to_status=change.to_status, now=now
+        )
+        return change
+
     def record(order: Order, from_status: str, change: Change, now: datetime) -> None:
         event = events.event_row(
             order,
@@ -178,7 +187,7 @@ def _move(
         lock=lock_order,
         moves=MOVES,
         action=action,
-        apply=apply,
+        apply=applied,
         record=record,
         refuse=lambda order: _refuse(order, action),
         stale=stale,
@@ -272,7 +281,7 @@ def order_place(
     now = clock.now()
     actor = Actor.staff(placed_by) if placed_by else Actor.resident()
     with transaction.atomic():
-        order = Order.objects.create(
+        order = Order(
             reference=_next_reference(prefix=area.ancestor_codes[0], day=timezone.localdate(now)),
             tracking_token=secrets.token_urlsafe(24),
             category=category,
@@ -290,6 +299,8 @@ def order_place(
             tier=category.default_tier,
             placed_at=now,
         )
+        deadlines.dispatch_window(order, from_status="", to_status=order.status, now=now)
+        order.save(force_insert=True)
         for photo in photos:
             OrderPhoto.objects.create(order=order, kind=PhotoKind.REPORT, image=photo)
         data = events.place_data(channel=channel, on_behalf=placed_by is not None)
