@@ -359,12 +359,21 @@ SIDAN_VISIT_REMINDER_HOUR = env.int("SIDAN_VISIT_REMINDER_HOUR", default=8)
 SIDAN_NOTICE_DIGEST_SECONDS = env.float("SIDAN_NOTICE_DIGEST_SECONDS", default=900.0)
 SIDAN_NOTICE_DIGEST_HOUR = env.int("SIDAN_NOTICE_DIGEST_HOUR", default=18)
 
+# Dispatchers get 特急/紧急 new orders at once, the others in a digest this often.
+SIDAN_NEW_ORDER_DIGEST_MINUTES = env.int("SIDAN_NEW_ORDER_DIGEST_MINUTES", default=60)
+# How often the board polls its counts (seconds).
+SIDAN_BOARD_POLL_SECONDS = env.int("SIDAN_BOARD_POLL_SECONDS", default=30)
+
 CELERY_BEAT_SCHEDULE = {
     "worker-heartbeat": {
         "task": "grids.worker_heartbeat",
         "schedule": float(SIDAN_WORKER_HEARTBEAT_SECONDS),
     },
     # A sweep message older than one interval is dropped: the next tick does the same work.
+    "new-order-digest": {
+        "task": "orders.new_order_digest",
+        "schedule": float(SIDAN_NEW_ORDER_DIGEST_MINUTES * 60),
+    },
     "deadline-sweep": {
         "task": "orders.sweep",
         "schedule": SIDAN_SWEEP_SECONDS,

@@ -51,7 +51,11 @@ from orders.models import (
     SupervisionKind,
 )
 from orders.services import handlers
-from orders.services.alerts import REPEAT_DISSATISFIED_SUPERVISED, raise_supervision
+from orders.services.alerts import (
+    REPEAT_DISSATISFIED_SUPERVISED,
+    raise_supervision,
+    tell_dispatchers_of_new_order,
+)
 from orders.services.common import (
     Change,
     Seen,
@@ -304,7 +308,7 @@ def order_place(
         for photo in photos:
             OrderPhoto.objects.create(order=order, kind=PhotoKind.REPORT, image=photo)
         data = events.place_data(channel=channel, on_behalf=placed_by is not None)
-        event = record_event(
+        new_event = record_event(
             order,
             action=Action.PLACE,
             actor=actor,
@@ -313,7 +317,8 @@ def order_place(
             data=data,
             at=now,
         )
-        notify.after_event(event)
+        notify.after_event(new_event)
+        tell_dispatchers_of_new_order(order, event=new_event)
     return order
 
 
