@@ -83,6 +83,8 @@ class DeadlinePolicyAdmin(admin.ModelAdmin):
     list_display = [
         "category",
         "urgency",
+        "dispatch_limit",
+        "dispatch_unit",
         "sign_limit",
         "sign_unit",
         "resolve_limit",
@@ -91,6 +93,8 @@ class DeadlinePolicyAdmin(admin.ModelAdmin):
         "chase_share",
     ]
     list_editable = [
+        "dispatch_limit",
+        "dispatch_unit",
         "sign_limit",
         "sign_unit",
         "resolve_limit",

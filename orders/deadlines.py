@@ -16,6 +16,7 @@ from django.conf import settings
 
 from core import memo
 from orders import calendar, events
+from orders.lifecycle import Status
 from orders.models import (
     CalendarDay,
     CalendarDayKind,
@@ -36,6 +37,8 @@ class Limits:
     resolve_unit: str
     on_sign_overdue: str
     chase_share: Decimal
+    dispatch_limit: int = 1
+    dispatch_unit: str = DeadlineUnit.WORKING_DAYS
 
 
 def _parse_time(value: str) -> time:
@@ -88,8 +91,13 @@ def _read_limits(order: Order) -> Limits:
             policy.resolve_unit,
             policy.on_sign_overdue,
             Decimal(policy.chase_share),
+            policy.dispatch_limit,
+            policy.dispatch_unit,
         )
     else:
+        dispatch = settings.SIDAN_DISPATCH_LIMITS.get(
+            order.urgency, settings.SIDAN_DISPATCH_LIMITS["normal"]
+        )
         limits = Limits(
             order.category.sign_for_hours,
             DeadlineUnit.HOURS,
@@ -97,6 +105,8 @@ def _read_limits(order: Order) -> Limits:
             DeadlineUnit.HOURS,
             SignOverdueAction.ESCALATE,
             Decimal(str(settings.SIDAN_CHASE_SHARE)),
+            dispatch[0],
+            dispatch[1],
         )
     return limits
 
@@ -104,6 +114,8 @@ def _read_limits(order: Order) -> Limits:
 def add_limit(
     *, start: datetime, limit: int, unit: str, cal: calendar.WorkCalendar | None = None
 ) -> datetime:
+    if unit == DeadlineUnit.MINUTES:
+        return start + timedelta(minutes=limit)
     if unit == DeadlineUnit.HOURS:
         return calendar.add_hours(start, limit)
     cal = cal or load_calendar(start=start.astimezone(calendar.SHANGHAI).date())
@@ -152,6 +164,19 @@ def chase_due(
     return calendar.add_working_hours(start, working.total_seconds() * share / 3600, cal)
 
 
+def dispatch_due(
+    *, order: Order, start: datetime, cal: calendar.WorkCalendar | None = None
+) -> datetime:
+    """By when an order entering 待派单 at ``start`` must be dispatched."""
+    limits = limits_for(order)
+    return add_limit(start=start, limit=limits.dispatch_limit, unit=limits.dispatch_unit, cal=cal)
+
+
+def dispatch_supervise_due(*, order: Order, due: datetime) -> datetime:
+    """Still not dispatched one more dispatch limit after the chase: the street supervises."""
+    return dispatch_due(order=order, start=due)
+
+
 def on_sign_overdue(order: Order) -> str:
     return limits_for(order).on_sign_overdue
 
@@ -181,6 +206,19 @@ def schedule(order: Order, *, now: datetime) -> list[dict]:
         ("sign_due_at", old_sign, order.sign_due_at),
         ("resolve_due_at", old_resolve, order.resolve_due_at),
     )
+
+
+def dispatch_window(order: Order, *, from_status: str, to_status: str, now: datetime) -> None:
+    """Every move keeps the dispatch limit in step with the status (``_move``, placement):
+    entering 待派单 starts it (and its sweep), leaving clears it."""
+    waiting = to_status == Status.AWAITING_DISPATCH
+    if waiting and from_status != Status.AWAITING_DISPATCH:
+        order.dispatch_due_at = dispatch_due(order=order, start=now)
+        order.dispatch_sweep_at = order.dispatch_due_at
+        order.dispatch_stage = 0
+    elif not waiting:
+        order.dispatch_due_at = order.dispatch_sweep_at = None
+        order.dispatch_stage = 0
 
 
 def extend(order: Order, *, until: datetime) -> list[dict]:

@@ -56,6 +56,10 @@ def _resolve_due(now: datetime) -> QuerySet:
     ).order_by("resolve_due_at", "pk")
 
 
+def _dispatch_due(now: datetime) -> QuerySet:
+    return Order.objects.filter(dispatch_sweep_at__lte=now).order_by("dispatch_sweep_at", "pk")
+
+
 def _rating_due(now: datetime) -> QuerySet:
     return Order.objects.filter(rating_due_at__lte=now).order_by("rating_due_at", "pk")
 
@@ -65,6 +69,7 @@ RULES = [
     Rule("sign_overdue", _sign_due, sweep_steps.sign_overdue_locked),
     Rule("resolve_overdue", _resolve_due, sweep_steps.resolve_overdue_locked),
     Rule("chase", _chase_due, sweep_steps.chase_locked),
+    Rule("dispatch_overdue", _dispatch_due, sweep_steps.dispatch_overdue_locked),
     Rule("rating", _rating_due, sweep_steps.rating_step_locked),
 ]
 

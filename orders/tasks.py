@@ -5,7 +5,7 @@ from celery import shared_task
 from core.outbox import deliver_message
 from orders.sweep import run_sweep
 
-__all__ = ["deliver_message", "notice_digest", "stats_fill", "sweep"]
+__all__ = ["deliver_message", "new_order_digest", "notice_digest", "stats_fill", "sweep"]
 
 
 @shared_task(name="orders.sweep", ignore_result=True)
@@ -36,3 +36,13 @@ def stats_fill() -> None:
     from orders.stats import rollup
 
     rollup.fill()
+
+
+@shared_task(name="orders.new_order_digest", ignore_result=True)
+def new_order_digest() -> None:
+    """Beat's periodic digest of new normal orders for the dispatchers; rerunning it in
+    the same period records nothing more (orders.services.alerts.send_new_order_digests)."""
+    from core import clock
+    from orders.services.alerts import send_new_order_digests
+
+    send_new_order_digests(now=clock.now())

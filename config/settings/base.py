@@ -366,6 +366,13 @@ LOGGING = {
 SIDAN_WORKDAY_START = env.str("SIDAN_WORKDAY_START", default="09:00")
 SIDAN_WORKDAY_END = env.str("SIDAN_WORKDAY_END", default="17:30")
 # Share of the resolution limit at which the handler is chased, when no policy row says.
+# The dispatch limit per urgency when a category has no policy row (limit, unit): the
+# policy rows carry their own (seeded with the same values).
+SIDAN_DISPATCH_LIMITS = {
+    "emergency": (env.int("SIDAN_DISPATCH_EMERGENCY_MINUTES", default=30), "minutes"),
+    "urgent": (env.int("SIDAN_DISPATCH_URGENT_WORKING_HOURS", default=2), "working_hours"),
+    "normal": (env.int("SIDAN_DISPATCH_NORMAL_WORKING_DAYS", default=1), "working_days"),
+}
 SIDAN_CHASE_SHARE = env.float("SIDAN_CHASE_SHARE", default=0.75)
 SIDAN_RATING_REMINDER_HOURS = env.int("SIDAN_RATING_REMINDER_HOURS", default=24)
 SIDAN_CALLBACK_AFTER_DAYS = env.int("SIDAN_CALLBACK_AFTER_DAYS", default=3)
@@ -416,6 +423,10 @@ SIDAN_STATS_FILL_SECONDS = env.float("SIDAN_STATS_FILL_SECONDS", default=60.0)
 SIDAN_RANKING_MIN_ORDERS = env.int("SIDAN_RANKING_MIN_ORDERS", default=5)
 # Exports with more rows than this run as a Celery task (ExportJob).
 SIDAN_EXPORT_SYNC_MAX_ROWS = env.int("SIDAN_EXPORT_SYNC_MAX_ROWS", default=3000)
+# Dispatchers get 特急/紧急 new orders at once, the others in a digest this often.
+SIDAN_NEW_ORDER_DIGEST_MINUTES = env.int("SIDAN_NEW_ORDER_DIGEST_MINUTES", default=60)
+# How often the board polls its counts (seconds).
+SIDAN_BOARD_POLL_SECONDS = env.int("SIDAN_BOARD_POLL_SECONDS", default=30)
 
 CELERY_BEAT_SCHEDULE = {
     "stats-fill": {
@@ -428,6 +439,10 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": float(SIDAN_WORKER_HEARTBEAT_SECONDS),
     },
     # A sweep message older than one interval is dropped: the next tick does the same work.
+    "new-order-digest": {
+        "task": "orders.new_order_digest",
+        "schedule": float(SIDAN_NEW_ORDER_DIGEST_MINUTES * 60),
+    },
     "deadline-sweep": {
         "task": "orders.sweep",
         "schedule": SIDAN_SWEEP_SECONDS,

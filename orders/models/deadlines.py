@@ -11,6 +11,7 @@ from orders.models.order import Category, Urgency
 
 
 class DeadlineUnit(models.TextChoices):
+    MINUTES = "minutes", _("分钟（全天候）")
     HOURS = "hours", _("小时（全天候）")
     WORKING_HOURS = "working_hours", _("工作小时")
     WORKING_DAYS = "working_days", _("工作日")
@@ -22,12 +23,21 @@ class SignOverdueAction(models.TextChoices):
 
 
 class DeadlinePolicy(models.Model):
-    """Sign-for and resolution limits for one category at one urgency."""
+    """Dispatch, sign-for and resolution limits for one category at one urgency."""
 
     category = models.ForeignKey(
         Category, verbose_name=_("类别"), on_delete=models.CASCADE, related_name="policies"
     )
     urgency = models.CharField(_("紧急程度"), max_length=16, choices=Urgency.choices)
+    dispatch_limit = models.PositiveIntegerField(
+        _("派单时限"), default=1, help_text=_("从进入待派单起，派单员须在此时限内派出。")
+    )
+    dispatch_unit = models.CharField(
+        _("派单时限单位"),
+        max_length=16,
+        choices=DeadlineUnit.choices,
+        default=DeadlineUnit.WORKING_DAYS,
+    )
     sign_limit = models.PositiveIntegerField(_("签收时限"))
     sign_unit = models.CharField(_("签收时限单位"), max_length=16, choices=DeadlineUnit.choices)
     resolve_limit = models.PositiveIntegerField(_("办结时限"))
@@ -59,7 +69,7 @@ class DeadlinePolicy(models.Model):
                 name="deadlinepolicy_chase_share_range",
             ),
             models.CheckConstraint(
-                condition=Q(sign_limit__gt=0) & Q(resolve_limit__gt=0),
+                condition=Q(sign_limit__gt=0) & Q(resolve_limit__gt=0) & Q(dispatch_limit__gt=0),
                 name="deadlinepolicy_positive",
             ),
         ]

@@ -186,6 +186,16 @@ class Order(models.Model):
     sign_due_at = models.DateTimeField(_("签收时限"), null=True, blank=True, db_index=True)
     resolve_due_at = models.DateTimeField(_("办结时限"), null=True, blank=True, db_index=True)
 
+    # Dispatch limit: set whenever the order enters 待派单 (placement, return, escalation to
+    # the queue, redo), cleared when it leaves it. ``dispatch_sweep_at`` is the sweep's next
+    # step on it (chase the dispatchers at the limit, then street supervision), with
+    # ``dispatch_stage`` 0 → 1 (dispatchers chased) → 2 (supervision raised).
+    dispatch_due_at = models.DateTimeField(_("派单时限"), null=True, blank=True, db_index=True)
+    dispatch_sweep_at = models.DateTimeField(
+        _("派单跟进时间"), null=True, blank=True, db_index=True
+    )
+    dispatch_stage = models.PositiveSmallIntegerField(_("派单跟进阶段"), default=0)
+
     # The deadline sweep's own columns: each is non-null only while its step is pending,
     # so the sweep's index scans touch due rows only, never the history.
     chase_due_at = models.DateTimeField(_("催办时间"), null=True, blank=True, db_index=True)
@@ -273,6 +283,19 @@ class Order(models.Model):
                 name="order_tier_range",
             ),
         ]
+
+    @property
+    def current_due_at(self):
+        """The due time the order is held to now: dispatch (or, when waiting again after an
+        escalation, the resolution time if earlier), sign-for, resolution; None otherwise."""
+        if self.status == Status.AWAITING_DISPATCH:
+            dues = [d for d in (self.dispatch_due_at, self.resolve_due_at) if d is not None]
+            return min(dues, default=None)
+        if self.status == Status.AWAITING_SIGN:
+            return self.sign_due_at
+        if self.status in (Status.IN_PROGRESS, Status.EXTENSION_REQUESTED):
+            return self.resolve_due_at
+        return None
 
     def __str__(self) -> str:
         return self.reference

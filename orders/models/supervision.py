@@ -14,6 +14,7 @@ class SupervisionKind(models.TextChoices):
     OVERDUE = "overdue", _("超期未办结")
     SIGN_OVERDUE = "sign_overdue", _("最高层级超时未签收")
     REPEAT_DISSATISFIED = "repeat_dissatisfied", _("重复不满意")
+    DISPATCH_OVERDUE = "dispatch_overdue", _("超时未派单")
 
 
 class SupervisionItem(models.Model):

@@ -49,10 +49,14 @@ INBOX_ROLES = (
 
 
 def overdue_q(*, now=None) -> Q:
-    """Open orders past their sign-for or resolution due time."""
+    """Open orders past their dispatch, sign-for or resolution due time (an order waiting
+    for dispatch again after an escalation keeps its resolution due time)."""
     now = now or timezone.now()
-    return Q(status=Status.AWAITING_SIGN, sign_due_at__lt=now) | Q(
-        status__in=[Status.IN_PROGRESS, Status.EXTENSION_REQUESTED], resolve_due_at__lt=now
+    return (
+        Q(status=Status.AWAITING_SIGN, sign_due_at__lt=now)
+        | Q(status__in=[Status.IN_PROGRESS, Status.EXTENSION_REQUESTED], resolve_due_at__lt=now)
+        | Q(status=Status.AWAITING_DISPATCH, dispatch_due_at__lt=now)
+        | Q(status=Status.AWAITING_DISPATCH, resolve_due_at__lt=now)
     )
 
 

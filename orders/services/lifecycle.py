@@ -54,7 +54,11 @@ from orders.models import (
     SupervisionKind,
 )
 from orders.services import handlers
-from orders.services.alerts import REPEAT_DISSATISFIED_SUPERVISED, raise_supervision
+from orders.services.alerts import (
+    REPEAT_DISSATISFIED_SUPERVISED,
+    raise_supervision,
+    tell_dispatchers_of_new_order,
+)
 from orders.services.common import (
     Change,
     Seen,
@@ -155,6 +159,15 @@ def _move(
         else:
             authority.check_move(actor, action, order)
 
+    def applied(order: Order, now: datetime) -> Change:
+        from_status = order.status
+        change = apply(order, now)
+        # The dispatch limit follows the status (the writer saves the row after this).
+        deadlines.dispatch_window(
+            order, from_status=from_status, to_status=change.to_status, now=now
+        )
+        return change
+
     def record(order: Order, from_status: str, change: Change, now: datetime) -> None:
         event = events.event_row(
             order,
@@ -181,7 +194,7 @@ def _move(
         lock=lock_order,
         moves=MOVES,
         action=action,
-        apply=apply,
+        apply=applied,
         record=record,
         refuse=lambda order: _refuse(order, action),
         stale=stale,
@@ -303,7 +316,7 @@ def order_place(
     actor = Actor.staff(placed_by) if placed_by else Actor.resident()
     community_id, street_id = scope_ids(area)
     with transaction.atomic():
-        order = Order.objects.create(
+        order = Order(
             reference=_next_reference(prefix=area.ancestor_codes[0], day=timezone.localdate(now)),
             community_id=community_id,
             street_id=street_id,
@@ -323,10 +336,12 @@ def order_place(
             tier=category.default_tier,
             placed_at=now,
         )
+        deadlines.dispatch_window(order, from_status="", to_status=order.status, now=now)
+        order.save(force_insert=True)
         for photo in photos:
             OrderPhoto.objects.create(order=order, kind=PhotoKind.REPORT, image=photo)
         data = events.place_data(channel=channel, on_behalf=placed_by is not None)
-        event = record_event(
+        new_event = record_event(
             order,
             action=Action.PLACE,
             actor=actor,
@@ -335,7 +350,8 @@ def order_place(
             data=data,
             at=now,
         )
-        notify.after_event(event)
+        notify.after_event(new_event)
+        tell_dispatchers_of_new_order(order, event=new_event)
     return order
 
 

@@ -168,6 +168,53 @@ def resolve_overdue_locked(*, order: Order, now: datetime) -> bool:
     return True
 
 
+def dispatch_overdue_locked(*, order: Order, now: datetime) -> bool:
+    """Not dispatched in time: chase the community's dispatchers at the dispatch limit, then,
+    one more limit later, raise supervision for the street (``dispatch_stage`` 0 → 1 → 2)."""
+    held_order(order)
+    if order.dispatch_sweep_at is None or order.dispatch_sweep_at > now:
+        return False
+    if order.status != Status.AWAITING_DISPATCH:
+        # Moved on meanwhile (the writer clears the columns; an old row may still carry them).
+        order.dispatch_due_at = order.dispatch_sweep_at = None
+        writer.save_row(order, ["dispatch_due_at", "dispatch_sweep_at"])
+        return False
+    due = order.dispatch_due_at or order.dispatch_sweep_at
+    if order.dispatch_stage == 0:
+        order.dispatch_stage = 1
+        order.dispatch_sweep_at = deadlines.dispatch_supervise_due(order=order, due=due)
+        writer.save_row(order, ["dispatch_stage", "dispatch_sweep_at"])
+        event = _event(
+            order,
+            action=Action.OVERDUE,
+            at=now,
+            note=_("超时未派单"),
+            data=events.overdue_data(kind="dispatch", due=due, tier=order.tier),
+        )
+        notify.tell_staff(
+            alerts.dispatchers(order),
+            order=order,
+            template="dispatch_overdue",
+            body=_(
+                "【四单】催办：工单 %(ref)s（%(cat)s，%(urgency)s）"
+                "已超过派单时限 %(due)s，请尽快派单。"
+            )
+            % {
+                "ref": order.reference,
+                "cat": order.category.name,
+                "urgency": order.get_urgency_display(),
+                "due": timezone.localtime(due).strftime("%m-%d %H:%M"),
+            },
+            key=f"{event.pk}",
+        )
+        return True
+    order.dispatch_stage = 2
+    order.dispatch_sweep_at = None
+    writer.save_row(order, ["dispatch_stage", "dispatch_sweep_at"])
+    alerts.raise_supervision(order=order, kind=SupervisionKind.DISPATCH_OVERDUE, at=now)
+    return True
+
+
 def rating_step_locked(*, order: Order, now: datetime) -> bool:
     """After resolve: a reminder at 24 h, a callback task at 3 days, close unrated at 7 days."""
     held_order(order)

@@ -8,6 +8,7 @@ call to ``orders.services``.
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
@@ -19,11 +20,17 @@ from orders import selectors
 from orders.forms.staff import (
     BoardFilterForm,
 )
+from orders.lifecycle import QueueReason
 
 
 def counts_context(*, community) -> dict:
     counts = selectors.board_counts(community=community)
-    return {"community": community, "counts": counts, "tabs": selectors.board_tabs(counts=counts)}
+    return {
+        "community": community,
+        "counts": counts,
+        "tabs": selectors.board_tabs(counts=counts),
+        "poll_seconds": settings.SIDAN_BOARD_POLL_SECONDS,
+    }
 
 
 @login_required
@@ -56,6 +63,27 @@ def board(request: HttpRequest) -> HttpResponse:
     return render(request, template, context)
 
 
+@login_required
+@require_GET
+def board_counts(request: HttpRequest) -> HttpResponse:
+    """The queue tabs alone, polled by the board every ``SIDAN_BOARD_POLL_SECONDS``: the
+    counts (new, overdue, every queue) follow new orders without a reload."""
+    communities = selectors.board_communities(user=request.user)
+    if not communities:
+        raise Http404
+    community = {c.code: c for c in communities}.get(
+        request.GET.get("community", ""), communities[0]
+    )
+    queue = request.GET.get("queue", "")
+    context = {
+        "queue": queue if queue in selectors.QUEUES else QueueReason.NEW,
+        "on_board": True,
+        **counts_context(community=community),
+    }
+    return render(request, "orders/staff/_queue_counts.html", context)
+
+
 urlpatterns = [
     path("staff/board/", board, name="staff_board"),
+    path("staff/board/counts/", board_counts, name="staff_board_counts"),
 ]

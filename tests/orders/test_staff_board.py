@@ -159,3 +159,34 @@ def test_counts_are_one_aggregate_query(world, django_assert_num_queries):
     with django_assert_num_queries(1):
         counts = board_counts(community=world.community)
     assert counts["new"] == 1 and Order.objects.count() == 1
+
+
+def test_dispatch_overdue_and_escalated_past_resolution_show_as_overdue(world, client):
+    from datetime import timedelta
+
+    from core import clock
+
+    # Given a 特急 order nobody dispatched for an hour, and an order escalated back into
+    # the dispatch queue whose resolution limit has passed
+    late = world.place(urgency="emergency")
+    escalated = world.place()
+    past = clock.now() - timedelta(hours=1)
+    Order.objects.filter(pk=late.pk).update(dispatch_due_at=past)
+    Order.objects.filter(pk=escalated.pk).update(
+        queue_reason=QueueReason.ESCALATED, resolve_due_at=past, dispatch_due_at=None
+    )
+    fresh = world.place()
+    # Then both count as overdue, in their queues and on the 超期 tab
+    counts = board_counts(community=world.community)
+    assert counts["overdue"] == 2
+    client.force_login(world.dispatcher)
+    for queue, order in (("new", late), ("escalated", escalated)):
+        html = client.get(BOARD, {"queue": queue}).content.decode()
+        row = html.split(f'<tr data-order="{order.pk}"')[1].split("</tr>")[0]
+        assert "已超期" in row, queue
+    html = client.get(BOARD, {"queue": "open", "overdue": "on"}).content.decode()
+    assert late.reference in html and escalated.reference in html
+    assert fresh.reference not in html
+    new_html = client.get(BOARD, {"queue": "new"}).content.decode()
+    fresh_row = new_html.split(f'<tr data-order="{fresh.pk}"')[1].split("</tr>")[0]
+    assert "剩余" in fresh_row and "已超期" not in fresh_row

@@ -25,7 +25,7 @@ from orders.models import (
     SupervisionItem,
 )
 from orders.sweep import run_sweep
-from tests.orders.test_sweep_rules import dispatched, resolved
+from tests.orders.test_sweep_rules import T0, dispatched, resolved
 
 # Dedupe keys whose second part is the id of the event (or supervision item) they follow.
 BY_EVENT = {
@@ -35,6 +35,7 @@ BY_EVENT = {
     "sign_overdue",
     "sign_overdue_dispatch",
     "resolve_overdue",
+    "dispatch_overdue",
 }
 
 
@@ -70,6 +71,15 @@ def _mixed_batch(world):
         status=Status.CLOSED, rating="satisfied", closed_at=moment - timedelta(hours=2)
     )
     Order.objects.filter(pk=ratings[5].pk).update(chase_due_at=moment - timedelta(days=1))
+    # Waiting for dispatch past the limit: to be chased, to be supervised, one dispatched
+    # meanwhile still carrying a sweep time.
+    with clock.travel_to(T0):
+        waiting = [world.place(urgency="emergency") for _i in range(4)]
+    for order, stage in zip(waiting, [0, 0, 1, 1], strict=True):
+        Order.objects.filter(pk=order.pk).update(
+            dispatch_stage=stage, dispatch_sweep_at=moment - timedelta(minutes=1)
+        )
+    Order.objects.filter(pk=ratings[0].pk).update(dispatch_sweep_at=moment - timedelta(hours=1))
     return moment
 
 
@@ -147,7 +157,7 @@ def test_a_mixed_batch_writes_exactly_what_order_by_order_writes(
     assert len(bulk["events"]) > len(before["events"]) + 20
     assert len(bulk["items"]) > len(before["items"])
     # And a second sweep at the same moment finds no deadline left to act on (the rating
-    # follow-up, days behind here, catches up one stage per sweep)
+    # follow-up and the dispatch follow-up, days behind here, catch up one stage per sweep)
     again = _sweep(settings, bulk=True, moment=moment)
     assert (again.acted["sign_overdue"], again.acted["resolve_overdue"]) == (0, 0)
     assert again.acted["chase"] == 0

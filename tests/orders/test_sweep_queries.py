@@ -24,7 +24,7 @@ from orders.models import Order, OrderEvent, OutboxMessage
 from orders.services.sweep_steps import sign_overdue_locked
 from orders.sweep import run_sweep
 from tests.factories import UserFactory
-from tests.orders.test_sweep_rules import dispatched, resolved
+from tests.orders.test_sweep_rules import T0, dispatched, resolved
 
 # Order by order (``SIDAN_SWEEP_BULK`` off, or a batch whose bulk write failed), per due
 # order: its savepoint and release, then
@@ -36,7 +36,11 @@ from tests.orders.test_sweep_rules import dispatched, resolved
 #   chase: UPDATE, CHASE event, the handler's message                            = 6
 #   rating follow-up: reminder (message, event, UPDATE) = 6; callback task (INSERT,
 #     UPDATE) = 4; close unrated (UPDATE, event, expire callbacks) = 5
+#   dispatch overdue: chase (UPDATE, OVERDUE event, the dispatcher's message) = 6;
+#     supervision (UPDATE, item check and INSERT, the street's message)    = 7
 PER_ORDER = {
+    "dispatch_chase": 6,
+    "dispatch_supervise": 7,
     "sign_escalate": 9,
     "resolve_overdue": 13,
     "chase": 6,
@@ -50,7 +54,13 @@ def _due_orders(world, kind: str, n: int):
     """``n`` orders due for one kind of step, and the moment they are all due."""
     moments = []
     for _i in range(n):
-        if kind == "sign_escalate":
+        if kind.startswith("dispatch_"):
+            with clock.travel_to(T0):
+                order = world.place()
+            if kind == "dispatch_supervise":
+                Order.objects.filter(pk=order.pk).update(dispatch_stage=1)
+            moments.append(order.dispatch_sweep_at)
+        elif kind == "sign_escalate":
             order = dispatched(world)
             moments.append(order.sign_due_at)
         elif kind == "resolve_overdue":
@@ -73,12 +83,14 @@ def _due_orders(world, kind: str, n: int):
 # savepoint pair, the lookups once for the batch, the id draws, one write per table.
 # An upper bound per kind (the exact figure moves with which rules have nothing due).
 BULK = {
-    "sign_escalate": 22,
-    "resolve_overdue": 29,
-    "chase": 19,
-    "rating_reminder": 19,
-    "rating_callback": 17,
-    "rating_close": 18,
+    "sign_escalate": 25,
+    "resolve_overdue": 32,
+    "chase": 22,
+    "rating_reminder": 22,
+    "rating_callback": 20,
+    "rating_close": 21,
+    "dispatch_chase": 25,
+    "dispatch_supervise": 24,
 }
 
 
@@ -125,12 +137,12 @@ def test_each_due_order_adds_a_fixed_number_of_queries(world, kind):
 def test_sign_overdue_escalation_query_count(world):
     # Given 5 orders late for sign-for at the property tier
     moment = _due_orders(world, "sign_escalate", 5)
-    # When one sweep runs: per rule a savepoint pair and the batch select, the escalation's
+    # When one sweep runs: per rule (five) a savepoint pair and the batch select, the escalation's
     # policy, calendar and grid-leader lookups once for the batch, and 9 per order
     with clock.travel_to(moment), CaptureQueriesContext(connection) as ctx:
         report = run_sweep(now=moment, retry_messages=False)
     assert report.acted["sign_overdue"] == 5
-    assert len(ctx.captured_queries) == 4 * 3 + 3 + 5 * PER_ORDER["sign_escalate"]
+    assert len(ctx.captured_queries) == 5 * 3 + 3 + 5 * PER_ORDER["sign_escalate"]
     # Then every order got one OVERDUE, one ESCALATE and its DUE_CHANGED events, in order
     for order in Order.objects.filter(status=Status.AWAITING_SIGN):
         assert order.tier == Tier.GRID and order.handler_user == world.grid_leader
@@ -161,7 +173,7 @@ def test_smaller_batches_read_the_lookups_again_per_batch(world):
     assert report.acted["sign_overdue"] == 6
     # Then each batch reads the three lookups afresh: four sign-for batches (the last one
     # empty) and one empty batch per other rule, each a savepoint pair and its select
-    batches = (4 + 3) * 3
+    batches = (4 + 4) * 3
     assert len(ctx.captured_queries) == batches + 3 * 3 + 6 * PER_ORDER["sign_escalate"]
 
 

@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 import pytest
 
 from core import clock
-from orders import services
+from orders import deadlines, services
 from orders.calendar import SHANGHAI
 from orders.lifecycle import Action, QueueReason, Status, Tier
 from orders.models import (
@@ -292,3 +292,84 @@ def test_bounded_batches_still_take_every_due_order(world):
     with clock.travel_to(due):
         report = run_sweep(now=due, batch_size=3)
     assert report.acted["sign_overdue"] == 7
+
+
+# --- dispatch overdue -----------------------------------------------------------------
+
+
+def test_dispatch_limit_per_urgency_from_the_policy(world):
+    with clock.travel_to(T0):
+        emergency = world.place(urgency="emergency")
+        urgent = world.place(urgency="urgent")
+        normal = world.place()
+    assert emergency.dispatch_due_at == T0 + timedelta(minutes=30)
+    # Two working hours and one working day on a Monday morning (no holidays near)
+    assert urgent.dispatch_due_at == T0 + timedelta(hours=2)
+    assert normal.dispatch_due_at == deadlines.add_limit(start=T0, limit=1, unit="working_days")
+    assert normal.dispatch_due_at > T0 + timedelta(hours=20)
+    for order in (emergency, urgent, normal):
+        assert (order.dispatch_sweep_at, order.dispatch_stage) == (order.dispatch_due_at, 0)
+
+
+def test_dispatch_limit_is_configurable_in_the_policy(world):
+    DeadlinePolicy.objects.filter(category=world.category, urgency="normal").update(
+        dispatch_limit=45, dispatch_unit="minutes"
+    )
+    with clock.travel_to(T0):
+        order = world.place()
+    assert order.dispatch_due_at == T0 + timedelta(minutes=45)
+
+
+def test_dispatch_overdue_chases_the_dispatchers_then_the_street_supervises(world):
+    with clock.travel_to(T0):
+        order = world.place(urgency="emergency")
+    due = order.dispatch_due_at
+    assert sweep_at(due - timedelta(seconds=1)).acted["dispatch_overdue"] == 0
+    # At the limit: the community's dispatchers are chased, once
+    assert sweep_at(due).acted["dispatch_overdue"] == 1
+    order.refresh_from_db()
+    assert order.dispatch_stage == 1 and order.dispatch_sweep_at == due + timedelta(minutes=30)
+    [overdue] = events(order, Action.OVERDUE)
+    assert overdue.data["kind"] == "dispatch"
+    assert messages("dispatch_overdue", recipient=world.dispatcher.username).count() == 1
+    assert not messages("dispatch_overdue", recipient=world.other_dispatcher.username).exists()
+    assert sweep_at(due + timedelta(minutes=5)).acted["dispatch_overdue"] == 0
+    assert not SupervisionItem.objects.filter(order=order).exists()
+    # One more limit later: street supervision, once
+    assert sweep_at(order.dispatch_sweep_at).acted["dispatch_overdue"] == 1
+    item = SupervisionItem.objects.get(order=order)
+    assert item.kind == SupervisionKind.DISPATCH_OVERDUE
+    assert messages("supervision_raised", recipient=world.street_official.username).count() == 1
+    order.refresh_from_db()
+    assert (order.dispatch_stage, order.dispatch_sweep_at) == (2, None)
+    assert order.dispatch_due_at == due  # still shown as overdue until dispatched
+    assert sweep_at(due + timedelta(days=2)).acted["dispatch_overdue"] == 0
+    assert len(events(order, Action.OVERDUE)) == 1
+
+
+def test_dispatch_in_time_clears_the_limit_and_nothing_is_chased(world):
+    order = dispatched(world)
+    assert (order.dispatch_due_at, order.dispatch_sweep_at, order.dispatch_stage) == (None, None, 0)
+    assert sweep_at(T0 + timedelta(days=3)).acted["dispatch_overdue"] == 0
+    assert not messages("dispatch_overdue").exists()
+
+
+def test_a_return_starts_a_fresh_dispatch_limit(world):
+    order = dispatched(world)
+    back = T0 + timedelta(hours=1)
+    with clock.travel_to(back):
+        services.order_return(order_id=order.pk, actor=world.property_manager, reason="不归物业管")
+    order.refresh_from_db()
+    assert order.status == Status.AWAITING_DISPATCH
+    assert order.dispatch_due_at == deadlines.add_limit(start=back, limit=1, unit="working_days")
+    assert order.dispatch_sweep_at == order.dispatch_due_at
+
+
+def test_a_redo_after_dissatisfaction_starts_a_dispatch_limit(world):
+    order = resolved(world)
+    rated = T0 + timedelta(hours=3)
+    with clock.travel_to(rated):
+        services.order_rate(order_id=order.pk, rating=Rating.DISSATISFIED, comment="没修好")
+    order.refresh_from_db()
+    assert (order.status, order.queue_reason) == (Status.AWAITING_DISPATCH, QueueReason.REDO)
+    assert order.dispatch_due_at is not None and order.dispatch_due_at > rated
