@@ -68,7 +68,7 @@ from django.urls import reverse  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from core import clock  # noqa: E402
-from grids.models import Area, AreaLevel, Post, PostRole  # noqa: E402
+from grids.models import Area, AreaLevel, Post, PostRole, ancestor_paths  # noqa: E402
 from grids.services import area_create  # noqa: E402
 from orders.catalogue import ensure_catalogue  # noqa: E402
 from orders.models import Category, DailyCount, Order  # noqa: E402
@@ -109,7 +109,7 @@ ORDER_COLS = (
     "resident_phone resident_name status queue_reason tier redo_count escalation_count "
     "return_count result_note rating rating_comment cancel_reason extension_reason "
     "rating_stage placed_at closed_at resolved_at rated_at solved show_on_wall wall_hidden "
-    "wall_text updated_at"
+    "wall_text updated_at dispatch_stage community_id street_id"
 ).split()
 EVENT_COLS = "order_id action actor_kind at from_status to_status tier note data".split()
 
@@ -118,10 +118,16 @@ def load(leaves: list[Area], *, count: int, start, span_seconds: int, tag: str) 
     """COPY ``count`` closed orders placed in [start, start + span) and their events."""
     rng = random.Random(tag)
     cats = list(Category.objects.values_list("pk", flat=True))
+    by_path = dict(Area.objects.filter(level__lte=2).values_list("path", "pk"))
+    scope = {
+        leaf.pk: (by_path[ancestor_paths(leaf.path)[1]], by_path[ancestor_paths(leaf.path)[0]])
+        for leaf in leaves
+    }
     buf = io.StringIO()
     times = []
     for i in range(count):
         placed = start + timedelta(seconds=rng.randrange(span_seconds))
+        leaf = rng.choice(leaves).pk
         rating = rng.choices(["satisfied", "basic", "dissatisfied"], [90, 8, 2])[0]
         solved = "t" if rating != "dissatisfied" else "f"
         closed = placed + timedelta(hours=rng.randint(3, 60))
@@ -133,7 +139,7 @@ def load(leaves: list[Area], *, count: int, start, span_seconds: int, tag: str) 
             "help",
             "normal",
             "qr",
-            str(rng.choice(leaves).pk),
+            str(leaf),
             "基准",
             f"139{rng.randrange(10**8):08d}",
             "",
@@ -158,6 +164,9 @@ def load(leaves: list[Area], *, count: int, start, span_seconds: int, tag: str) 
             "f",
             "",
             closed.isoformat(),
+            "0",
+            str(scope[leaf][0]),
+            str(scope[leaf][1]),
         ]
         buf.write("\t".join(row) + "\n")
     buf.seek(0)

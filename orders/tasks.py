@@ -5,7 +5,14 @@ from celery import shared_task
 from core.outbox import deliver_message
 from orders.sweep import run_sweep
 
-__all__ = ["deliver_message", "new_order_digest", "notice_digest", "stats_fill", "sweep"]
+__all__ = [
+    "deliver_message",
+    "export_job",
+    "new_order_digest",
+    "notice_digest",
+    "stats_fill",
+    "sweep",
+]
 
 
 @shared_task(name="orders.sweep", ignore_result=True)
@@ -46,3 +53,19 @@ def new_order_digest() -> None:
     from orders.services.alerts import send_new_order_digests
 
     send_new_order_digests(now=clock.now())
+
+
+@shared_task(name="orders.export_job", ignore_result=True)
+def export_job(job_id: int) -> None:
+    """A large Excel export (orders.stats.exports.run); a redelivered task does nothing."""
+    from orders.stats import exports
+
+    exports.run(job_id)
+
+
+@shared_task(name="orders.export_purge", ignore_result=True)
+def export_purge() -> None:
+    """Beat's hourly removal of export files older than SIDAN_EXPORT_KEEP_HOURS."""
+    from orders.stats import exports
+
+    exports.purge()
