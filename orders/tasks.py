@@ -3,6 +3,7 @@
 from celery import shared_task
 
 from core.outbox import deliver_message
+from orders.stats.exports import export_job
 from orders.sweep import run_sweep
 
 __all__ = [
@@ -53,14 +54,6 @@ def new_order_digest() -> None:
     from orders.services.alerts import send_new_order_digests
 
     send_new_order_digests(now=clock.now())
-
-
-@shared_task(name="orders.export_job", ignore_result=True)
-def export_job(job_id: int) -> None:
-    """A large Excel export (orders.stats.exports.run); a redelivered task does nothing."""
-    from orders.stats import exports
-
-    exports.run(job_id)
 
 
 @shared_task(name="orders.export_purge", ignore_result=True)

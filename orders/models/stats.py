@@ -11,7 +11,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from core import clock
-from orders.models.order import Category
+from orders.models.order import Category, Order
 
 
 class DailyCount(models.Model):
@@ -64,7 +64,7 @@ class HandlerFact(models.Model):
     the ranking of property managers and member units sum. Rewritten per order by the
     fill, like the day rows."""
 
-    order = models.ForeignKey("orders.Order", on_delete=models.CASCADE, related_name="+")
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="+")
     month = models.DateField(_("月份"))
     handler_user = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.CASCADE, related_name="+"

@@ -10,6 +10,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import timedelta
 
+from celery import shared_task
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
@@ -99,10 +100,15 @@ def start(*, user, params) -> ExportJob:
         filename=listing.filename,
         rows_total=listing.orders.count(),
     )
-    from orders.tasks import export_job
-
     transaction.on_commit(lambda: export_job.delay(job.pk))
     return job
+
+
+@shared_task(name="orders.export_job", ignore_result=True)
+def export_job(job_id: int) -> None:
+    """The Celery task of one export (re-exported by ``orders.tasks``); a redelivered
+    task does nothing."""
+    run(job_id)
 
 
 def run(job_id: int) -> str:
