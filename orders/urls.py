@@ -1,5 +1,6 @@
 from orders.views import (
     board,
+    bulk,
     callbacks,
     dashboards,
     detail,
@@ -21,6 +22,7 @@ app_name = "orders"
 urlpatterns = (
     public.urlpatterns
     + board.urlpatterns
+    + bulk.urlpatterns
     + inbox.urlpatterns
     + intake.urlpatterns
     + detail.urlpatterns

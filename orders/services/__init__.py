@@ -5,6 +5,7 @@
 * ``alerts``      — supervision raised by the writers that decide it;
 * ``supervision`` — staff writes on supervision items and callbacks;
 * ``handlers``    — who may take an order at a tier;
+* ``bulk``        — several orders dispatched to one handler, all or nothing;
 * ``common``      — the row lock, what the user saw, the version, one event row.
 
 The public names are re-exported here: ``from orders import services``.
@@ -14,6 +15,7 @@ from core.actors import RESIDENT, SYSTEM, Actor
 from orders.errors import OrderError
 from orders.models import Channel
 from orders.services.alerts import raise_supervision
+from orders.services.bulk import BulkDispatchError, order_dispatch_many
 from orders.services.common import (
     LOCK_RELATED,
     Change,
@@ -87,6 +89,8 @@ __all__ = [
     "order_close_unrated",
     "order_close_unrated_locked",
     "order_dispatch",
+    "order_dispatch_many",
+    "BulkDispatchError",
     "order_escalate",
     "order_escalate_locked",
     "order_place",

@@ -26,6 +26,7 @@ from orders.forms.staff import (
 from orders.lifecycle import Action, Status, Tier
 from orders.models import Order
 from orders.privacy import resident_view
+from orders.selectors.candidates import dispatch_candidates
 from orders.timeline import staff_rows
 from orders.views.board import counts_context
 from orders.views.inbox import render_inbox
@@ -58,7 +59,13 @@ def _make_form(request: HttpRequest, order: Order, action: str, *, data, files=N
     kwargs = {"order": order, "auto_id": f"id_{action}_%s"}  # several forms on one page
     if cls is DispatchForm:
         tier = _dispatch_tier(request, order)
-        kwargs |= {"tier": tier, "candidates": services.handler_candidates(order=order, tier=tier)}
+        candidates = services.handler_candidates(order=order, tier=tier)
+        described = dispatch_candidates(candidates=candidates, tier=tier)
+        kwargs |= {
+            "tier": tier,
+            "candidates": candidates,
+            "labels": {c.handler.pk: c.label for c in described},
+        }
     elif action == Action.CANCEL:
         kwargs["originals"] = selectors.orders_for_user(user=request.user)
     form = cls(data, files, **kwargs) if data is not None else cls(**kwargs)

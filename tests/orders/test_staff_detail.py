@@ -389,9 +389,10 @@ def test_detail_query_count_does_not_grow_with_events(world, client):
         services.order_add_note(order_id=ten.pk, actor=world.dispatcher, note=f"第{i}次回访")
     assert one.events.count() == 1 and ten.events.count() == 10
     assert _detail_queries(client, one) == _detail_queries(client, ten)
-    # session, user, posts, order, events, photos, handler candidates (posts), community,
+    # session, user, posts, order, events, photos, handler candidates (posts), their posts
+    # with each one's open orders (one query, orders.selectors.candidates), community,
     # counts aggregate
-    assert _detail_queries(client, ten) == 9
+    assert _detail_queries(client, ten) == 10
 
 
 def test_the_timeline_folds_the_due_changes_of_a_move_into_its_row(world, client):
