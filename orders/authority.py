@@ -81,7 +81,17 @@ def is_order_dispatcher(user: AbstractBaseUser | AnonymousUser, order) -> bool:
 # Actions performed by the current handler vs. by a dispatcher.
 HANDLER_ACTIONS = frozenset({"sign", "return", "request_extension", "resolve"})
 DISPATCHER_ACTIONS = frozenset(
-    {"dispatch", "approve_extension", "refuse_extension", "escalate", "cancel", "callback", "note"}
+    {
+        "dispatch",
+        "approve_extension",
+        "refuse_extension",
+        "escalate",
+        "cancel",
+        "merge",
+        "callback",
+        "note",
+        "chase",
+    }
 )
 
 

@@ -265,6 +265,32 @@ class NoteForm(ActionForm):
     )
 
 
+class MergeForm(ActionForm):
+    original = forms.CharField(label=_("原工单编号"), max_length=32)
+    note = forms.CharField(
+        label=_("说明"), required=False, max_length=500, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args, originals=None, **kwargs):
+        """``originals``: the orders the user may name as the original (their scope)."""
+        order = kwargs.get("order")
+        if order is not None and order.repeat_of_id:
+            kwargs.setdefault("initial", {}).setdefault("original", order.repeat_of.reference)
+        super().__init__(*args, **kwargs)
+        self.originals = originals
+
+    def clean_original(self) -> Order:
+        reference = self.cleaned_data["original"].strip()
+        found = self.originals.filter(reference=reference).first()
+        if found is None:
+            raise ValidationError(_("找不到编号为 %(ref)s 的工单。") % {"ref": reference})
+        return found
+
+
+class KeepBothForm(ActionForm):
+    note = forms.CharField(label=_("说明"), required=False, max_length=500)
+
+
 class AskResidentForm(ActionForm):
     question = forms.CharField(
         label=_("想请居民补充什么"),
@@ -287,6 +313,8 @@ ACTION_FORMS: dict[str, type[ActionForm]] = {
     Action.CANCEL: CancelForm,
     Action.NOTE: NoteForm,
     Action.ASK_RESIDENT: AskResidentForm,
+    Action.MERGE: MergeForm,
+    Action.KEEP_BOTH: KeepBothForm,
 }
 
 

@@ -229,7 +229,9 @@ def board_orders(*, community: Area, filters: BoardFilters) -> QuerySet[Order]:
             else f
             for f in ordering
         ]
-    return qs.select_related("category", "area", "handler_user", "handler_unit").order_by(*ordering)
+    return qs.select_related(
+        "category", "area", "handler_user", "handler_unit", "repeat_of"
+    ).order_by(*ordering)
 
 
 def board_counts(*, community: Area) -> dict[str, int]:
@@ -295,7 +297,13 @@ def order_detail_for_user(*, user: AbstractBaseUser, order_id: int) -> OrderDeta
     order = get_object_or_404(
         orders_for_user(user=user)
         .select_related(
-            "category", "area", "handler_user", "handler_unit", "placed_by", "duplicate_of"
+            "category",
+            "area",
+            "handler_user",
+            "handler_unit",
+            "placed_by",
+            "duplicate_of",
+            "repeat_of",
         )
         .prefetch_related(Prefetch("events", queryset=events), "photos"),
         pk=order_id,
@@ -335,6 +343,7 @@ STAFF_ACTIONS = (
     Action.RESOLVE,
     Action.RATE,
     Action.CANCEL,
+    Action.MERGE,
 )
 
 
@@ -351,6 +360,8 @@ def order_actions_for_user(*, user: AbstractBaseUser, order: Order) -> list[str]
         if action in now_allowed
         and authority.order_may(user, "callback" if action == Action.RATE else action, order)
     ]
+    if order.repeat_of_id and authority.order_may(user, Action.MERGE, order):
+        actions.append(Action.KEEP_BOTH)
     if authority.may_note(user, order):
         actions.append(Action.NOTE)
         if order.status in OPEN_STATUSES and is_mobile(order.resident_phone):

@@ -66,7 +66,7 @@ def _make_form(request: HttpRequest, order: Order, action: str, *, data, files=N
             "candidates": candidates,
             "labels": {c.handler.pk: c.label for c in described},
         }
-    elif action == Action.CANCEL:
+    elif action in (Action.CANCEL, Action.MERGE):
         kwargs["originals"] = selectors.orders_for_user(user=request.user)
     form = cls(data, files, **kwargs) if data is not None else cls(**kwargs)
     form.action = action
@@ -156,6 +156,11 @@ def _perform(request: HttpRequest, order: Order, action: str, form: ActionForm) 
         return services.order_cancel(
             **common, reason=data["reason"], note=data["note"], duplicate_of=data["duplicate_of"]
         )
+    if action == Action.MERGE:
+        return services.order_merge(**common, into=data["original"], note=data["note"])
+    if action == Action.KEEP_BOTH:
+        services.order_keep_both(order_id=order.pk, actor=user, note=data["note"])
+        return order
     if action == Action.NOTE:
         if order.status != data["expected_status"]:
             # A note is about what the user saw; say so if the order moved meanwhile.

@@ -3,7 +3,6 @@ post and load, and bulk dispatch (issue 10)."""
 
 from __future__ import annotations
 
-import re
 from datetime import timedelta
 
 import pytest
@@ -18,14 +17,10 @@ from orders.lifecycle import Action, Status, Tier
 from orders.models import Order, OrderEvent
 from orders.selectors.candidates import community_candidates, dispatch_candidates
 
-from .staff_helpers import dispatched
+from .staff_helpers import board_refs, dispatched
 
 BOARD = "/staff/board/"
 BULK = "/staff/board/dispatch/"
-
-
-def board_refs(html: str) -> list[str]:
-    return re.findall(r'<tr data-order="\d+">\s*<td>.*?>(LX-\d{8}-\d{4})</a>', html, re.S)
 
 
 def _overdue(order: Order) -> None:
