@@ -109,6 +109,15 @@ def may_note(user: AbstractBaseUser | AnonymousUser, order) -> bool:
     return order_may(user, "note", order) or is_order_handler(user, order)
 
 
+def may_follow_up(user: AbstractBaseUser | AnonymousUser, order) -> bool:
+    """Whether a staff user may add a follow-up note: those who may note it, and anyone
+    whose post covers the order's place (a grid worker, building head or micro-grid
+    leader following an order of their patch)."""
+    return may_note(user, order) or (
+        getattr(user, "is_authenticated", False) and area_in_scope(user, order.area)
+    )
+
+
 def check_move(actor: Actor, action: str, order) -> None:
     """Raise ``OrderError("forbidden")`` unless ``actor`` may perform ``action`` on ``order``
     (a staff user by ``order_may``, the system always, the resident only where a move

@@ -10,6 +10,7 @@ from orders.views import (
     notices,
     outbox,
     party,
+    patch,
     projects,
     public,
     qrcodes,
@@ -24,6 +25,7 @@ urlpatterns = (
     + board.urlpatterns
     + bulk.urlpatterns
     + inbox.urlpatterns
+    + patch.urlpatterns
     + intake.urlpatterns
     + detail.urlpatterns
     + qrcodes.urlpatterns

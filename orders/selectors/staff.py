@@ -187,8 +187,13 @@ def board_ordering(sort: str) -> list:
 
 def board_orders(*, community: Area, filters: BoardFilters) -> QuerySet[Order]:
     """The board's rows: one query per page with everything a row shows."""
+    return filter_orders(board_base(community=community), filters=filters)
+
+
+def filter_orders(qs: QuerySet[Order], *, filters: BoardFilters) -> QuerySet[Order]:
+    """``qs`` (already scoped) narrowed by the board's tab and filters, in the chosen order."""
     _label, queue_q = QUEUES.get(filters.queue, QUEUES[DEFAULT_QUEUE])
-    qs = board_base(community=community).filter(queue_q)
+    qs = qs.filter(queue_q)
     if filters.status:
         qs = qs.filter(status=filters.status)
     if filters.category_id:
@@ -362,10 +367,14 @@ def order_actions_for_user(*, user: AbstractBaseUser, order: Order) -> list[str]
     ]
     if order.repeat_of_id and authority.order_may(user, Action.MERGE, order):
         actions.append(Action.KEEP_BOTH)
-    if authority.may_note(user, order):
+    if authority.may_follow_up(user, order):
         actions.append(Action.NOTE)
-        if order.status in OPEN_STATUSES and is_mobile(order.resident_phone):
-            actions.append(Action.ASK_RESIDENT)
+    if (
+        authority.may_note(user, order)
+        and order.status in OPEN_STATUSES
+        and is_mobile(order.resident_phone)
+    ):
+        actions.append(Action.ASK_RESIDENT)
     return actions
 
 

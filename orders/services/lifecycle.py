@@ -872,7 +872,12 @@ def order_add_note(
     note = clean_text(note, required=True, what="备注", limit=1000)
     with transaction.atomic():
         order = lock_order(order_id)
-        if not (authority.may_note(actor, order)):
+        allowed = (
+            authority.may_follow_up(actor, order)
+            if action == Action.NOTE
+            else authority.may_note(actor, order)
+        )
+        if not allowed:
             raise OrderError("forbidden", _("你的岗位不能为这张工单添加备注。"))
         event = record_event(
             order, action=action, actor=Actor.staff(actor), from_status="", to_status="", note=note

@@ -16,6 +16,7 @@ from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from grids import access
 from orders import selectors, services
 from orders.errors import OrderError
 from orders.forms.staff import (
@@ -27,6 +28,7 @@ from orders.lifecycle import Action, Status, Tier
 from orders.models import Order
 from orders.privacy import resident_view
 from orders.selectors.candidates import dispatch_candidates
+from orders.selectors.patch import PATCH_ROLES
 from orders.timeline import staff_rows
 from orders.views.board import counts_context
 from orders.views.inbox import render_inbox
@@ -99,6 +101,9 @@ def _detail_context(
         "can_moderate_wall": resident.relation in ("superuser", "oversees"),
         "error": error,
         "Status": Status,
+        # The breadcrumb leads to a list this user has (the inbox is for handlers).
+        "crumb_inbox": access.has_role(request.user, *selectors.INBOX_ROLES),
+        "crumb_patch": access.has_role(request.user, *PATCH_ROLES),
     }
     if community is not None:
         context |= counts_context(community=community)
