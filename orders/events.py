@@ -128,6 +128,11 @@ def due_change_data(*, field: str, old: datetime | None, new: datetime | None) -
     return {"field": field, "old": _iso(old), "new": _iso(new)}
 
 
+def manual_chase_data() -> dict:
+    """A chase or supervision raised by a person (the sweep's carry the due time)."""
+    return {MANUAL_KEY: True}
+
+
 def chase_data(*, resolve_due_at: datetime | None) -> dict:
     return {"resolve_due_at": _iso(resolve_due_at)}
 

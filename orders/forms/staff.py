@@ -291,6 +291,18 @@ class KeepBothForm(ActionForm):
     note = forms.CharField(label=_("说明"), required=False, max_length=500)
 
 
+class ChaseForm(ActionForm):
+    note = forms.CharField(
+        label=_("催办意见"), max_length=500, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class SuperviseForm(ActionForm):
+    note = forms.CharField(
+        label=_("督办意见"), max_length=500, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
 class AskResidentForm(ActionForm):
     question = forms.CharField(
         label=_("想请居民补充什么"),
@@ -315,6 +327,8 @@ ACTION_FORMS: dict[str, type[ActionForm]] = {
     Action.ASK_RESIDENT: AskResidentForm,
     Action.MERGE: MergeForm,
     Action.KEEP_BOTH: KeepBothForm,
+    Action.CHASE: ChaseForm,
+    Action.SUPERVISE: SuperviseForm,
 }
 
 

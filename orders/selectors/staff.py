@@ -19,7 +19,14 @@ from core.phones import is_mobile
 from grids import access
 from grids.models import Area, AreaLevel, PostRole, paths_q
 from orders import authority
-from orders.lifecycle import OPEN_STATUSES, Action, QueueReason, Status, allowed_actions
+from orders.lifecycle import (
+    FINAL_STATUSES,
+    OPEN_STATUSES,
+    Action,
+    QueueReason,
+    Status,
+    allowed_actions,
+)
 from orders.models import Order, OrderEvent, OrderPhoto, PhotoKind, Urgency
 
 # Imported after the package defined it: ``orders.selectors`` re-exports this module at its end.
@@ -367,6 +374,12 @@ def order_actions_for_user(*, user: AbstractBaseUser, order: Order) -> list[str]
     ]
     if order.repeat_of_id and authority.order_may(user, Action.MERGE, order):
         actions.append(Action.KEEP_BOTH)
+    if order.status in OPEN_STATUSES and authority.order_may(user, Action.CHASE, order):
+        actions.append(Action.CHASE)
+    if order.status not in FINAL_STATUSES and access.area_in_scope(
+        user, order.area, roles=(PostRole.STREET_OFFICIAL,)
+    ):
+        actions.append(Action.SUPERVISE)
     if authority.may_follow_up(user, order):
         actions.append(Action.NOTE)
     if (

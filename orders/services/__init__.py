@@ -56,6 +56,8 @@ from orders.services.lifecycle import (
 from orders.services.privacy import anonymise_expired, order_wall_moderate, resident_erase
 from orders.services.supervision import (
     callback_record,
+    order_chase,
+    order_supervise,
     supervision_add_note,
     supervision_resolve,
 )
@@ -85,6 +87,8 @@ __all__ = [
     "lock_order",
     "mark_locked",
     "order_add_note",
+    "order_chase",
+    "order_supervise",
     "order_ask_resident",
     "order_approve_extension",
     "order_cancel",

@@ -166,6 +166,12 @@ def _perform(request: HttpRequest, order: Order, action: str, form: ActionForm) 
     if action == Action.KEEP_BOTH:
         services.order_keep_both(order_id=order.pk, actor=user, note=data["note"])
         return order
+    if action == Action.CHASE:
+        services.order_chase(order_id=order.pk, actor=user, note=data["note"])
+        return order
+    if action == Action.SUPERVISE:
+        services.order_supervise(order_id=order.pk, actor=user, note=data["note"])
+        return order
     if action == Action.NOTE:
         if order.status != data["expected_status"]:
             # A note is about what the user saw; say so if the order moved meanwhile.
