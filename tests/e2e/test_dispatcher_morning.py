@@ -122,3 +122,17 @@ def test_a_dispatchers_morning(new_desktop, phone, browser, live_server, screens
     assert emergency.status == "awaiting_rating"
     assert emergency.photos.filter(kind="result").count() == 1
     resident.context.close()
+
+
+def test_the_board_counts_follow_a_new_order_without_a_reload(new_desktop, settings):
+    settings.SIDAN_BOARD_POLL_SECONDS = 1
+    world = build_world()
+    world.place()
+    page = sign_in(new_desktop(), world.dispatcher.username)
+    page.goto("/staff/board/")
+    assert page.locator("#queue-counts [data-count=new]").inner_text() == "1"
+    page.evaluate("window.__not_reloaded = true")
+    world.place(resident_phone="13900005555", urgency="urgent")
+    # The poll swaps the tabs in place (CSP forbids wait_for_function's eval): wait for it
+    page.locator("#queue-counts [data-count=new]", has_text="2").wait_for(timeout=8_000)
+    assert page.evaluate("window.__not_reloaded") is True
