@@ -6,6 +6,7 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core.people import person_name
 from orders import events
 from orders.lifecycle import Action, Status, Tier
 from orders.models import OrderEvent
@@ -65,11 +66,14 @@ def staff_text(event: OrderEvent) -> str:
     if event.to_status and event.from_status != event.to_status:
         parts.append(_("→ %(status)s") % {"status": event.get_to_status_display()})
     if event.action in (Action.DISPATCH, Action.ESCALATE) and event.tier:
-        handler = event.handler_unit or event.handler_user
-        parts.append(
-            _("（%(tier)s：%(who)s）")
-            % {"tier": Tier(event.tier).label, "who": handler if handler else _("待指定")}
-        )
+        # Display names, surname first — never a username.
+        if event.handler_unit_id:
+            who = event.handler_unit.name
+        elif event.handler_user_id:
+            who = person_name(event.handler_user)
+        else:
+            who = _("待指定")
+        parts.append(_("（%(tier)s：%(who)s）") % {"tier": Tier(event.tier).label, "who": who})
     linked = _linked_reference(event)
     if linked:
         parts.append(linked)
