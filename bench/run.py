@@ -51,7 +51,8 @@ SWEEP = os.environ.get("BENCH_SWEEP", "1") not in ("0", "", "false")
 PASSWORD = os.environ.get("SIDAN_DEMO_PASSWORD", "sidan-demo-2026")
 BASE = f"http://127.0.0.1:{PORT}"
 
-# (key, label, login, path) — the path may name {order}, {category}, {micro} found in the data.
+# (key, label, login, path) — the path may name {order}, {category}, {micro}, {waiting}
+# (three orders waiting for dispatch, as query parameters) found in the data.
 PAGES = [
     ("ceiling", "ceiling: bare 25-row table", "demo_dispatcher", "/bench/ceiling/"),
     ("board", "dispatch board, default queue", "demo_dispatcher", "/staff/board/"),
@@ -64,7 +65,21 @@ PAGES = [
     ("board_all", "board, all statuses", "demo_dispatcher", "/staff/board/?queue=all"),
     ("board_search", "board, a search", "demo_dispatcher", "/staff/board/?queue=all&q=漏水"),
     ("board_late", "board, all, page 40", "demo_dispatcher", "/staff/board/?queue=all&page=40"),
+    (
+        "board_sorted",
+        "board, all, sorted by due",
+        "demo_dispatcher",
+        "/staff/board/?queue=all&sort=due",
+    ),
     ("detail", "order detail", "demo_dispatcher", "/staff/orders/{order}/"),
+    (
+        "bulk",
+        "bulk dispatch page, 3 orders",
+        "demo_dispatcher",
+        "/staff/board/dispatch/?{waiting}",
+    ),
+    ("patch", "patch list (grid worker)", "demo_grid_worker", "/staff/patch/"),
+    ("patch_all", "patch list, all (property)", "demo_property", "/staff/patch/?queue=all"),
     ("inbox", "handler inbox", "demo_property", "/staff/inbox/"),
     ("intake", "intake form GET", "demo_dispatcher", "/staff/intake/"),
     ("supervision", "supervision list", "demo_street", "/staff/supervision/"),
@@ -88,7 +103,17 @@ TARGETED = {
     "wall",
     "callbacks",
 }
-QUERY_BARS = {"board": 8, "board_cat": 8, "board_all": 8, "board_search": 8, "detail": 10}
+QUERY_BARS = {
+    "board": 8,
+    "board_cat": 8,
+    "board_all": 8,
+    "board_search": 8,
+    "board_sorted": 8,
+    "detail": 10,
+    "bulk": 8,
+    "patch": 8,
+    "patch_all": 8,
+}
 
 
 def size_label(n: int) -> str:
@@ -129,7 +154,18 @@ def find_ids(url: str) -> dict:
         "SELECT code FROM grids_area WHERE path LIKE 'LX/LX01/%%' AND level = 5 "
         "ORDER BY path LIMIT 1",
     )[0][0]
-    return {"order": order, "category": category, "micro": micro}
+    waiting = sql(
+        url,
+        "SELECT o.id FROM orders_order o JOIN grids_area a ON a.id = o.area_id "
+        "WHERE a.path LIKE 'LX/LX01/%%' AND o.status = 'awaiting_dispatch' "
+        "ORDER BY o.id DESC LIMIT 3",
+    )
+    return {
+        "order": order,
+        "category": category,
+        "micro": micro,
+        "waiting": "&".join(f"orders={row[0]}" for row in waiting),
+    }
 
 
 class Session:

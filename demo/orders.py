@@ -142,6 +142,8 @@ class DemoOrdersReport:
     skipped: bool = False
     by_status: dict[str, int] = field(default_factory=dict)
     failures: int = 0
+    # Repeats the follow-up showcase placed (callers ringing again), besides ``created``.
+    repeats: int = 0
 
 
 class _People:
@@ -235,7 +237,60 @@ def build_demo_orders(
                 serial += 1
                 report.created += 1
                 report.by_status[order.status] = report.by_status.get(order.status, 0) + 1
+        state["now"] = real_now - timedelta(hours=2)
+        report.repeats = _showcase_follow_up(street, people, first_community)
     return report
+
+
+def _showcase_follow_up(street: Area, people: _People, community_code: str) -> int:
+    """The board's daily follow-up, in the demo logins' community: a caller who rang again
+    (flagged as a probable repeat, left for the dispatcher), a repeat already merged into
+    its original, an order chased by hand and one the street supervises. Returns the
+    orders placed."""
+    community_path = f"{street.code}/{community_code}/"
+    waiting = list(
+        Order.objects.filter(
+            area__path__startswith=community_path,
+            status="awaiting_dispatch",
+            resident_phone__startswith=DEMO_PHONE_PREFIX,
+        ).order_by("-placed_at")[:2]
+    )
+    in_hand = list(
+        Order.objects.filter(area__path__startswith=community_path, status="in_progress")
+        .select_related("area")
+        .order_by("placed_at")[:2]
+    )
+    official = Post.objects.filter(role=PostRole.STREET_OFFICIAL, area=street).first()
+    placed = 0
+    for index, original in enumerate(waiting):
+        dispatcher = people.dispatcher_for(original)
+        repeat = services.order_place(
+            category=original.category,
+            area=original.area,
+            description="又打电话来问：" + original.description,
+            resident_phone=original.resident_phone,
+            resident_name=original.resident_name,
+            nature=original.nature,
+            urgency=original.urgency,
+            channel=Channel.HOTLINE,
+            placed_by=dispatcher,
+        )
+        placed += 1
+        if index == 1 and dispatcher is not None and repeat.repeat_of_id:
+            services.order_merge(
+                order_id=repeat.pk, actor=dispatcher, into=repeat.repeat_of, note="同一件事"
+            )
+    if in_hand:
+        dispatcher = people.dispatcher_for(in_hand[0])
+        if dispatcher is not None:
+            services.order_chase(
+                order_id=in_hand[0].pk, actor=dispatcher, note="居民来电询问进度，请今天内答复"
+            )
+    if len(in_hand) > 1 and official is not None:
+        services.order_supervise(
+            order_id=in_hand[1].pk, actor=official.user, note="居民多次反映，请三日内办结"
+        )
+    return placed
 
 
 SHOWCASE_TARGETS = ("awaiting_sign", "in_progress", "awaiting_rating")

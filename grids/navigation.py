@@ -15,6 +15,11 @@ from grids.access import DISPATCH_ROLES, INTAKE_ROLES, Access
 from grids.models import PostRole
 
 ALL_ROLES = tuple(PostRole.values)
+# Mirrors orders.selectors.patch.PATCH_ROLES, less the dispatchers and street officials,
+# whose board already lists every order of their communities (the page still opens).
+PATCH_NAV_ROLES = tuple(
+    role for role in PostRole.values if role not in (PostRole.PARTY_MEMBER, *DISPATCH_ROLES)
+)
 
 
 @dataclass(frozen=True)
@@ -53,6 +58,7 @@ NAV_ENTRIES: list[NavEntry] = [
     NavEntry("home", _("首页"), ALL_ROLES),
     NavEntry("orders:staff_board", _("派单台"), BOARD_ROLES),
     NavEntry("orders:staff_inbox", _("我的待办"), INBOX_ROLES),
+    NavEntry("orders:staff_patch", _("本片工单"), PATCH_NAV_ROLES),
     NavEntry("orders:staff_intake", _("代居民录入"), INTAKE_ROLES),
     NavEntry("grids:visits_due", _("待走访"), INTAKE_ROLES, "grid"),
     NavEntry(

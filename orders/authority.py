@@ -81,7 +81,17 @@ def is_order_dispatcher(user: AbstractBaseUser | AnonymousUser, order) -> bool:
 # Actions performed by the current handler vs. by a dispatcher.
 HANDLER_ACTIONS = frozenset({"sign", "return", "request_extension", "resolve"})
 DISPATCHER_ACTIONS = frozenset(
-    {"dispatch", "approve_extension", "refuse_extension", "escalate", "cancel", "callback", "note"}
+    {
+        "dispatch",
+        "approve_extension",
+        "refuse_extension",
+        "escalate",
+        "cancel",
+        "merge",
+        "callback",
+        "note",
+        "chase",
+    }
 )
 
 
@@ -97,6 +107,15 @@ def order_may(user: AbstractBaseUser | AnonymousUser, action: str, order) -> boo
 def may_note(user: AbstractBaseUser | AnonymousUser, order) -> bool:
     """Whether a staff user may add a note (or a supervision note) to ``order``."""
     return order_may(user, "note", order) or is_order_handler(user, order)
+
+
+def may_follow_up(user: AbstractBaseUser | AnonymousUser, order) -> bool:
+    """Whether a staff user may add a follow-up note: those who may note it, and anyone
+    whose post covers the order's place (a grid worker, building head or micro-grid
+    leader following an order of their patch)."""
+    return may_note(user, order) or (
+        getattr(user, "is_authenticated", False) and area_in_scope(user, order.area)
+    )
 
 
 def check_move(actor: Actor, action: str, order) -> None:

@@ -21,6 +21,10 @@ RATED_ORDER_KEY = "rated_order"  # a callback whose answers were recorded as the
 REDO_COUNT_KEY = "redo_count"
 UNTIL_KEY = "until"
 OVERDUE_KIND_KEY = "kind"  # "sign" or "resolve"
+MERGED_INTO_KEY = "into"  # MERGE: the original's reference
+MERGED_FROM_KEY = "merged"  # MERGED_IN: the merged order's reference
+REPEAT_OF_KEY = "repeat_of"  # KEEP_BOTH: the probable original kept apart
+MANUAL_KEY = "manual"  # CHASE / SUPERVISE raised by a person, not the sweep
 
 
 def _iso(moment: datetime | None) -> str | None:
@@ -108,8 +112,25 @@ def cancel_data(*, reason: str, duplicate_of: str | None = None) -> dict:
     return data
 
 
+def merge_data(*, into: str) -> dict:
+    return {"reason": "merged", MERGED_INTO_KEY: into}
+
+
+def merged_in_data(*, merged: str) -> dict:
+    return {MERGED_FROM_KEY: merged}
+
+
+def keep_both_data(*, repeat_of: str) -> dict:
+    return {REPEAT_OF_KEY: repeat_of}
+
+
 def due_change_data(*, field: str, old: datetime | None, new: datetime | None) -> dict:
     return {"field": field, "old": _iso(old), "new": _iso(new)}
+
+
+def manual_chase_data() -> dict:
+    """A chase or supervision raised by a person (the sweep's carry the due time)."""
+    return {MANUAL_KEY: True}
 
 
 def chase_data(*, resolve_due_at: datetime | None) -> dict:

@@ -26,6 +26,10 @@ The flow (居民点单 → 社区派单 → 委员接单 → 群众评单)::
   满意/基本满意 closes it; 不满意 reopens it for handling again (重办) one tier up, in the
   dispatch queue marked redo. **close_unrated** closes an order nobody rated in time.
 * **cancel** — the resident before sign-for, or staff as duplicate/invalid.
+* **merge** — a dispatcher joins a repeated request, still waiting for dispatch, to its
+  open original: it ends cancelled with reason "merged", and its resident follows the
+  original's handling (the original's timeline records ``merged_in``). A flagged
+  repeat may instead be kept (``keep_both``, no status change).
 
 ``MOVES`` is the single table of what is allowed; ``orders.services`` is the single writer
 that enforces it. Nothing else sets ``Order.status``.
@@ -61,6 +65,7 @@ class Action(models.TextChoices):
     RATE = "rate", _("群众评单")
     CLOSE_UNRATED = "close_unrated", _("超时未评价办结")
     CANCEL = "cancel", _("撤销")
+    MERGE = "merge", _("合并到原工单")
     # Events that do not move the status.
     CHASE = "chase", _("催办")
     OVERDUE = "overdue", _("超期")
@@ -71,6 +76,8 @@ class Action(models.TextChoices):
     RESIDENT_ADD = "resident_add", _("居民补充")
     RATING_REQUESTED = "rating_requested", _("邀请评价")
     CALLBACK = "callback", _("电话回访")
+    KEEP_BOTH = "keep_both", _("保留两单")
+    MERGED_IN = "merged_in", _("并入重复诉求")
 
 
 S = Status
@@ -95,6 +102,8 @@ MOVES: dict[str, tuple[frozenset[str], frozenset[str]]] = {
         frozenset({S.AWAITING_DISPATCH, S.AWAITING_SIGN, S.IN_PROGRESS, S.EXTENSION_REQUESTED}),
         frozenset({S.CANCELLED}),
     ),
+    # A repeated request waiting for dispatch joins its original (cancel reason MERGED).
+    A.MERGE: (frozenset({S.AWAITING_DISPATCH}), frozenset({S.CANCELLED})),
 }
 
 # A resident may cancel only before anyone signed for the order.

@@ -17,7 +17,7 @@ from core.outbox import staff_address
 from core.phones import is_mobile
 from grids.models import Post
 from orders.lifecycle import Action, Status
-from orders.models import Order, OrderEvent, OutboxMessage
+from orders.models import CancelReason, Order, OrderEvent, OutboxMessage
 
 
 def tracking_url(order: Order) -> str:
@@ -141,7 +141,21 @@ def _messages_for(event: OrderEvent) -> None:
             body=_("【四单】居民补充了工单 %(ref)s 的情况，请查看。") % {"ref": order.reference},
             key=str(event.pk),
         )
+    elif event.action == Action.MERGE:
+        queue_message(
+            recipient=order.resident_phone,
+            channel="sms",
+            template="order_merged",
+            order=order,
+            body=_(
+                "【四单】您的诉求 %(ref)s 与社区正在办理的同一问题合并办理，"
+                "进度和结果可在此查看：%(url)s"
+            )
+            % {"ref": order.reference, "url": tracking_url(order)},
+            dedupe_key=f"merged:{event.pk}",
+        )
     elif event.action == Action.RESOLVE:
+        _tell_merged_residents(order, event)
         queue_message(
             recipient=order.resident_phone,
             channel="sms",
@@ -150,4 +164,19 @@ def _messages_for(event: OrderEvent) -> None:
             body=_("【四单】您的诉求 %(ref)s 已办理完毕，请评价：%(url)s")
             % {"ref": order.reference, "url": tracking_url(order)},
             dedupe_key=f"rating_request:{event.pk}",
+        )
+
+
+def _tell_merged_residents(order: Order, event: OrderEvent) -> None:
+    """The residents whose repeated requests were merged into ``order`` hear its result
+    too, each through their own tracking link — one query."""
+    for merged in order.duplicates.filter(cancel_reason=CancelReason.MERGED).select_related("area"):
+        queue_message(
+            recipient=merged.resident_phone,
+            channel="sms",
+            template="merged_resolved",
+            order=merged,
+            body=_("【四单】您反映的问题（诉求 %(ref)s，已合并办理）已办理完毕，请查看：%(url)s")
+            % {"ref": merged.reference, "url": tracking_url(merged)},
+            dedupe_key=f"merged_resolved:{event.pk}:{merged.pk}",
         )

@@ -6,6 +6,8 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core.people import person_name
+from orders import events
 from orders.lifecycle import Action, Status, Tier
 from orders.models import OrderEvent
 
@@ -30,6 +32,10 @@ RESIDENT_WORDS = {
     Action.CALLBACK: gettext_lazy("社区工作人员已电话回访。"),
     Action.ASK_RESIDENT: gettext_lazy("承办方请您补充情况。"),
     Action.RESIDENT_ADD: gettext_lazy("您补充了情况。"),
+    Action.MERGE: gettext_lazy(
+        "您反映的问题与社区正在办理的同一问题合并办理，下面是那张工单的进度，办理结果会同样告知您。"
+    ),
+    Action.MERGED_IN: gettext_lazy("其他居民反映的同一问题已并入本诉求一并办理。"),
 }
 RESIDENT_VISIBLE = frozenset(RESIDENT_WORDS)
 
@@ -60,12 +66,30 @@ def staff_text(event: OrderEvent) -> str:
     if event.to_status and event.from_status != event.to_status:
         parts.append(_("→ %(status)s") % {"status": event.get_to_status_display()})
     if event.action in (Action.DISPATCH, Action.ESCALATE) and event.tier:
-        handler = event.handler_unit or event.handler_user
-        parts.append(
-            _("（%(tier)s：%(who)s）")
-            % {"tier": Tier(event.tier).label, "who": handler if handler else _("待指定")}
-        )
+        # Display names, surname first — never a username.
+        if event.handler_unit_id:
+            who = event.handler_unit.name
+        elif event.handler_user_id:
+            who = person_name(event.handler_user)
+        else:
+            who = _("待指定")
+        parts.append(_("（%(tier)s：%(who)s）") % {"tier": Tier(event.tier).label, "who": who})
+    linked = _linked_reference(event)
+    if linked:
+        parts.append(linked)
     return " ".join(str(p) for p in parts)
+
+
+def _linked_reference(event: OrderEvent) -> str:
+    """The other order a merge or a kept repeat names."""
+    data = event.data or {}
+    if event.action == Action.MERGE:
+        return _("（并入 %(ref)s）") % {"ref": data.get(events.MERGED_INTO_KEY, "")}
+    if event.action == Action.MERGED_IN:
+        return _("（%(ref)s）") % {"ref": data.get(events.MERGED_FROM_KEY, "")}
+    if event.action == Action.KEEP_BOTH:
+        return _("（与 %(ref)s 分别办理）") % {"ref": data.get(events.REPEAT_OF_KEY, "")}
+    return ""
 
 
 def _due_label(data: dict) -> dict:

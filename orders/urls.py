@@ -1,5 +1,6 @@
 from orders.views import (
     board,
+    bulk,
     callbacks,
     dashboards,
     detail,
@@ -9,6 +10,7 @@ from orders.views import (
     notices,
     outbox,
     party,
+    patch,
     projects,
     public,
     qrcodes,
@@ -21,7 +23,9 @@ app_name = "orders"
 urlpatterns = (
     public.urlpatterns
     + board.urlpatterns
+    + bulk.urlpatterns
     + inbox.urlpatterns
+    + patch.urlpatterns
     + intake.urlpatterns
     + detail.urlpatterns
     + qrcodes.urlpatterns

@@ -22,7 +22,7 @@ from orders import services
 from orders.forms.common import MultipleImageField, OrderPlaceForm
 from orders.lifecycle import Action, Status, Tier
 from orders.models import STAFF_CHANNELS, CancelReason, Category, Channel, Order, Rating
-from orders.selectors.staff import QUEUES, BoardFilters
+from orders.selectors.staff import QUEUES, BoardFilters, board_sort_key
 
 # --- the board -----------------------------------------------------------------
 
@@ -54,6 +54,8 @@ class BoardFilterForm(core_forms.Form):
         max_length=100,
         widget=forms.SearchInput(attrs={"placeholder": _("编号、电话或描述")}),
     )
+    # Any text: an unknown key falls back to the default order (board_sort_key).
+    sort = forms.CharField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, grids: list[Area], **kwargs):
         super().__init__(*args, **kwargs)
@@ -79,6 +81,7 @@ class BoardFilterForm(core_forms.Form):
             channel=data.get("channel") or "",
             overdue=bool(data.get("overdue")),
             search=data.get("q") or "",
+            sort=board_sort_key(data.get("sort") or ""),
         )
 
 
@@ -112,12 +115,26 @@ class DispatchForm(ActionForm):
         widget=forms.Textarea(attrs={"rows": 2}),
     )
 
-    def __init__(self, *args, order: Order, tier: int, candidates: list, **kwargs):
+    def __init__(
+        self,
+        *args,
+        order: Order,
+        tier: int,
+        candidates: list,
+        labels: dict[int, str] | None = None,
+        **kwargs,
+    ):
         kwargs.setdefault("initial", {}).setdefault("tier", tier)
         super().__init__(*args, order=order, **kwargs)
         self.candidates = {str(c.pk): c for c in candidates}
+        # ``labels``: each candidate's post and load (orders.selectors.candidates).
+        labels = labels or {}
         self.fields["handler"].choices = [("", _("请选择"))] + [
-            (str(c.pk), person_name(c) if tier != Tier.MEMBER_UNIT else c.name) for c in candidates
+            (
+                str(c.pk),
+                labels.get(c.pk) or (person_name(c) if tier != Tier.MEMBER_UNIT else c.name),
+            )
+            for c in candidates
         ]
         if len(candidates) == 1:
             self.fields["handler"].initial = str(candidates[0].pk)
@@ -248,6 +265,44 @@ class NoteForm(ActionForm):
     )
 
 
+class MergeForm(ActionForm):
+    original = forms.CharField(label=_("原工单编号"), max_length=32)
+    note = forms.CharField(
+        label=_("说明"), required=False, max_length=500, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args, originals=None, **kwargs):
+        """``originals``: the orders the user may name as the original (their scope)."""
+        order = kwargs.get("order")
+        if order is not None and order.repeat_of_id:
+            kwargs.setdefault("initial", {}).setdefault("original", order.repeat_of.reference)
+        super().__init__(*args, **kwargs)
+        self.originals = originals
+
+    def clean_original(self) -> Order:
+        reference = self.cleaned_data["original"].strip()
+        found = self.originals.filter(reference=reference).first()
+        if found is None:
+            raise ValidationError(_("找不到编号为 %(ref)s 的工单。") % {"ref": reference})
+        return found
+
+
+class KeepBothForm(ActionForm):
+    note = forms.CharField(label=_("说明"), required=False, max_length=500)
+
+
+class ChaseForm(ActionForm):
+    note = forms.CharField(
+        label=_("催办意见"), max_length=500, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class SuperviseForm(ActionForm):
+    note = forms.CharField(
+        label=_("督办意见"), max_length=500, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
 class AskResidentForm(ActionForm):
     question = forms.CharField(
         label=_("想请居民补充什么"),
@@ -270,6 +325,10 @@ ACTION_FORMS: dict[str, type[ActionForm]] = {
     Action.CANCEL: CancelForm,
     Action.NOTE: NoteForm,
     Action.ASK_RESIDENT: AskResidentForm,
+    Action.MERGE: MergeForm,
+    Action.KEEP_BOTH: KeepBothForm,
+    Action.CHASE: ChaseForm,
+    Action.SUPERVISE: SuperviseForm,
 }
 
 

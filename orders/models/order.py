@@ -56,6 +56,9 @@ class CancelReason(models.TextChoices):
     RESIDENT = "resident", _("居民撤销")
     DUPLICATE = "duplicate", _("重复工单")
     INVALID = "invalid", _("无效工单")
+    # Merged into the original of a repeated request (Action.MERGE): its resident follows
+    # the original's handling and is told its result.
+    MERGED = "merged", _("合并办理")
 
 
 class Category(models.Model):
@@ -169,6 +172,17 @@ class Order(models.Model):
         on_delete=models.SET_NULL,
         related_name="duplicates",
     )
+    # A probable repeat found at placement (orders.repeats): an open order of the same
+    # phone within 30 days, or of the same place and category within 7 days. Cleared when
+    # a dispatcher keeps both (Action.KEEP_BOTH) or merges it (Action.MERGE).
+    repeat_of = models.ForeignKey(
+        "self",
+        verbose_name=_("疑似重复于"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
 
     result_note = models.TextField(_("办理结果"), blank=True)
     rating = models.CharField(_("评价"), max_length=16, choices=Rating.choices, blank=True)
@@ -254,6 +268,8 @@ class Order(models.Model):
             models.Index(fields=["handler_user", "status"], name="order_handler_user_status"),
             models.Index(fields=["handler_unit", "status"], name="order_handler_unit_status"),
             models.Index(fields=["resident_phone", "placed_at"], name="order_phone_placed"),
+            # Repeat detection: the same place and category lately (orders.repeats).
+            models.Index(fields=["area", "category", "placed_at"], name="order_area_cat_placed"),
             # Resolution-overdue candidates only: open, handled, not yet marked overdue.
             models.Index(
                 fields=["resolve_due_at"],

@@ -15,6 +15,8 @@ class SupervisionKind(models.TextChoices):
     SIGN_OVERDUE = "sign_overdue", _("最高层级超时未签收")
     REPEAT_DISSATISFIED = "repeat_dissatisfied", _("重复不满意")
     DISPATCH_OVERDUE = "dispatch_overdue", _("超时未派单")
+    # Raised by a street official by hand, on any order in their scope.
+    MANUAL = "manual", _("街道交办督办")
 
 
 class SupervisionItem(models.Model):

@@ -14,9 +14,9 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext
 
 from grids.models import Area, AreaLevel
-from orders import wall_scrub
-from orders.lifecycle import OPEN_STATUSES, Status
-from orders.models import Order, OrderPhoto, Rating
+from orders import resident_words, wall_scrub
+from orders.lifecycle import OPEN_STATUSES, Action, Status
+from orders.models import CancelReason, Order, OrderPhoto, Rating
 from orders.resident_words import resident_status
 from orders.selectors.scope import order_for_token
 
@@ -135,6 +135,38 @@ def order_for_resident_token(*, token: str) -> Order:
     if not is_token(token):
         raise Http404
     return order_for_token(token=token)
+
+
+@dataclass(frozen=True)
+class MergedProgress:
+    """What the resident of a merged repeat reads of the original's handling: its status
+    in residents' words, the expected time, the tier and the result — never the other
+    resident's description, name or phone."""
+
+    status: str
+    expected_by: datetime | None
+    handled_by: str
+    result: str
+
+
+def merged_progress(*, order: Order) -> MergedProgress | None:
+    """The original's progress for an order merged into it (``CancelReason.MERGED``) —
+    2 queries; None for any other order."""
+    if order.cancel_reason != CancelReason.MERGED or order.duplicate_of_id is None:
+        return None
+    original = Order.objects.filter(pk=order.duplicate_of_id).first()
+    if original is None:
+        return None
+    result = ""
+    if original.status in (Status.AWAITING_RATING, Status.CLOSED):
+        last = original.events.filter(action=Action.RESOLVE).order_by("-at", "-id").first()
+        result = last.note if last else ""
+    return MergedProgress(
+        status=str(resident_status(original.status)),
+        expected_by=resident_words.expected_by(original),
+        handled_by=resident_words.handled_by(original),
+        result=result,
+    )
 
 
 def orders_for_phone(*, phone: str, limit: int = 100) -> list[Order]:

@@ -6,11 +6,11 @@ Each is a fixed number of queries whatever the number of rows (asserted in tests
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db.models import Count, Prefetch, Q, QuerySet, Value
+from django.db.models import Case, Count, F, IntegerField, Prefetch, Q, QuerySet, Value, When
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -19,8 +19,15 @@ from core.phones import is_mobile
 from grids import access
 from grids.models import Area, AreaLevel, PostRole, paths_q
 from orders import authority
-from orders.lifecycle import OPEN_STATUSES, Action, QueueReason, Status, allowed_actions
-from orders.models import Order, OrderEvent, OrderPhoto, PhotoKind
+from orders.lifecycle import (
+    FINAL_STATUSES,
+    OPEN_STATUSES,
+    Action,
+    QueueReason,
+    Status,
+    allowed_actions,
+)
+from orders.models import Order, OrderEvent, OrderPhoto, PhotoKind, Urgency
 
 # Imported after the package defined it: ``orders.selectors`` re-exports this module at its end.
 from orders.selectors.scope import orders_for_user, with_version
@@ -116,12 +123,84 @@ class BoardFilters:
     channel: str = ""
     overdue: bool = False
     search: str = ""
+    sort: str = ""
+
+
+def urgency_rank() -> Case:
+    """特急 0, 紧急 1, 一般 2: sorts the most urgent first."""
+    return Case(
+        When(urgency=Urgency.EMERGENCY, then=Value(0)),
+        When(urgency=Urgency.URGENT, then=Value(1)),
+        default=Value(2),
+        output_field=IntegerField(),
+    )
+
+
+def due_expression() -> Case:
+    """``Order.current_due_at`` in SQL (waiting for dispatch: the dispatch limit)."""
+    return Case(
+        When(status=Status.AWAITING_DISPATCH, then=F("dispatch_due_at")),
+        When(status=Status.AWAITING_SIGN, then=F("sign_due_at")),
+        When(status__in=[Status.IN_PROGRESS, Status.EXTENSION_REQUESTED], then=F("resolve_due_at")),
+        default=Value(None),
+    )
+
+
+# The board's sortable columns: key -> (ascending ordering, label). "-key" reverses it.
+# Each list is a range of the community's rows (``order_comm_*`` indexes) sorted by these
+# columns; the default puts what is overdue first, then the most urgent, then the oldest.
+BOARD_SORTS: dict[str, tuple[list, Any]] = {
+    "reference": (["reference"], _("编号")),
+    "placed": (["placed_at", "id"], _("点单时间")),
+    "category": (["category__sort_order", "category_id", "placed_at", "id"], _("类别")),
+    "urgency": (["urgency_rank", "placed_at", "id"], _("紧急程度")),
+    "status": (["status", "placed_at", "id"], _("状态")),
+    "due": (["due_sort", "placed_at", "id"], _("时限")),
+}
+DEFAULT_SORT = ["overdue_rank", "urgency_rank", "placed_at", "id"]
+
+
+def board_sort_key(raw: str) -> str:
+    """A whitelisted sort key ("placed", "-placed", ...), or "" for the default order."""
+    return raw if raw.lstrip("-") in BOARD_SORTS else ""
+
+
+def board_sort_links(sort: str) -> dict[str, dict]:
+    """Per sortable column: the sort its header link asks for (the column ascending, or
+    descending when it is already ascending) and whether the board is sorted by it now."""
+    key = board_sort_key(sort)
+    links = {}
+    for column, (_fields, label) in BOARD_SORTS.items():
+        active = key.lstrip("-") == column
+        descending = active and key.startswith("-")
+        links[column] = {
+            "label": label,
+            "next": f"-{column}" if active and not descending else column,
+            "active": active,
+            "descending": descending,
+        }
+    return links
+
+
+def board_ordering(sort: str) -> list:
+    key = board_sort_key(sort)
+    if not key:
+        return DEFAULT_SORT
+    fields, _label = BOARD_SORTS[key.lstrip("-")]
+    if not key.startswith("-"):
+        return fields
+    return [f[1:] if f.startswith("-") else f"-{f}" for f in fields]
 
 
 def board_orders(*, community: Area, filters: BoardFilters) -> QuerySet[Order]:
     """The board's rows: one query per page with everything a row shows."""
+    return filter_orders(board_base(community=community), filters=filters)
+
+
+def filter_orders(qs: QuerySet[Order], *, filters: BoardFilters) -> QuerySet[Order]:
+    """``qs`` (already scoped) narrowed by the board's tab and filters, in the chosen order."""
     _label, queue_q = QUEUES.get(filters.queue, QUEUES[DEFAULT_QUEUE])
-    qs = board_base(community=community).filter(queue_q)
+    qs = qs.filter(queue_q)
     if filters.status:
         qs = qs.filter(status=filters.status)
     if filters.category_id:
@@ -141,9 +220,30 @@ def board_orders(*, community: Area, filters: BoardFilters) -> QuerySet[Order]:
             | Q(resident_phone__contains=text)
             | Q(description__icontains=text)
         )
-    # Oldest first in the dispatch queues (first come, first served); newest first otherwise.
-    ordering = ["placed_at", "id"] if filters.queue in QueueReason.values else ["-placed_at", "-id"]
-    return qs.select_related("category", "area", "handler_user", "handler_unit").order_by(*ordering)
+    ordering = board_ordering(filters.sort)
+    names = {f.lstrip("-") for f in ordering}
+    if "overdue_rank" in names:
+        qs = qs.annotate(
+            overdue_rank=Case(
+                When(overdue_q(), then=Value(0)), default=Value(1), output_field=IntegerField()
+            )
+        )
+    if "urgency_rank" in names:
+        qs = qs.annotate(urgency_rank=urgency_rank())
+    if "due_sort" in names:
+        qs = qs.annotate(due_sort=due_expression())
+        # Orders with no due time now (closed, cancelled) after those with one, either way.
+        ordering = [
+            F("due_sort").desc(nulls_last=True)
+            if f == "-due_sort"
+            else F("due_sort").asc(nulls_last=True)
+            if f == "due_sort"
+            else f
+            for f in ordering
+        ]
+    return qs.select_related(
+        "category", "area", "handler_user", "handler_unit", "repeat_of"
+    ).order_by(*ordering)
 
 
 def board_counts(*, community: Area) -> dict[str, int]:
@@ -176,7 +276,9 @@ def board_counts(*, community: Area) -> dict[str, int]:
 
 def board_count_for(*, counts: dict[str, int], filters: BoardFilters) -> int | None:
     """The board list's row count when ``board_counts`` already has it (only a tab chosen)."""
-    if filters.queue not in QUEUES or filters != BoardFilters(queue=filters.queue):
+    if filters.queue not in QUEUES or replace(filters, sort="") != BoardFilters(
+        queue=filters.queue
+    ):
         return None
     return counts[filters.queue]
 
@@ -207,7 +309,13 @@ def order_detail_for_user(*, user: AbstractBaseUser, order_id: int) -> OrderDeta
     order = get_object_or_404(
         orders_for_user(user=user)
         .select_related(
-            "category", "area", "handler_user", "handler_unit", "placed_by", "duplicate_of"
+            "category",
+            "area",
+            "handler_user",
+            "handler_unit",
+            "placed_by",
+            "duplicate_of",
+            "repeat_of",
         )
         .prefetch_related(Prefetch("events", queryset=events), "photos"),
         pk=order_id,
@@ -247,6 +355,7 @@ STAFF_ACTIONS = (
     Action.RESOLVE,
     Action.RATE,
     Action.CANCEL,
+    Action.MERGE,
 )
 
 
@@ -263,10 +372,22 @@ def order_actions_for_user(*, user: AbstractBaseUser, order: Order) -> list[str]
         if action in now_allowed
         and authority.order_may(user, "callback" if action == Action.RATE else action, order)
     ]
-    if authority.may_note(user, order):
+    if order.repeat_of_id and authority.order_may(user, Action.MERGE, order):
+        actions.append(Action.KEEP_BOTH)
+    if order.status in OPEN_STATUSES and authority.order_may(user, Action.CHASE, order):
+        actions.append(Action.CHASE)
+    if order.status not in FINAL_STATUSES and access.area_in_scope(
+        user, order.area, roles=(PostRole.STREET_OFFICIAL,)
+    ):
+        actions.append(Action.SUPERVISE)
+    if authority.may_follow_up(user, order):
         actions.append(Action.NOTE)
-        if order.status in OPEN_STATUSES and is_mobile(order.resident_phone):
-            actions.append(Action.ASK_RESIDENT)
+    if (
+        authority.may_note(user, order)
+        and order.status in OPEN_STATUSES
+        and is_mobile(order.resident_phone)
+    ):
+        actions.append(Action.ASK_RESIDENT)
     return actions
 
 

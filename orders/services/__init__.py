@@ -5,6 +5,7 @@
 * ``alerts``      — supervision raised by the writers that decide it;
 * ``supervision`` — staff writes on supervision items and callbacks;
 * ``handlers``    — who may take an order at a tier;
+* ``bulk``        — several orders dispatched to one handler, all or nothing;
 * ``common``      — the row lock, what the user saw, the version, one event row.
 
 The public names are re-exported here: ``from orders import services``.
@@ -14,6 +15,7 @@ from core.actors import RESIDENT, SYSTEM, Actor
 from orders.errors import OrderError
 from orders.models import Channel
 from orders.services.alerts import raise_supervision
+from orders.services.bulk import BulkDispatchError, order_dispatch_many
 from orders.services.common import (
     LOCK_RELATED,
     Change,
@@ -37,6 +39,8 @@ from orders.services.lifecycle import (
     order_dispatch,
     order_escalate,
     order_escalate_locked,
+    order_keep_both,
+    order_merge,
     order_place,
     order_rate,
     order_refuse_extension,
@@ -52,6 +56,8 @@ from orders.services.lifecycle import (
 from orders.services.privacy import anonymise_expired, order_wall_moderate, resident_erase
 from orders.services.supervision import (
     callback_record,
+    order_chase,
+    order_supervise,
     supervision_add_note,
     supervision_resolve,
 )
@@ -81,14 +87,20 @@ __all__ = [
     "lock_order",
     "mark_locked",
     "order_add_note",
+    "order_chase",
+    "order_supervise",
     "order_ask_resident",
     "order_approve_extension",
     "order_cancel",
     "order_close_unrated",
     "order_close_unrated_locked",
     "order_dispatch",
+    "order_dispatch_many",
+    "BulkDispatchError",
     "order_escalate",
     "order_escalate_locked",
+    "order_keep_both",
+    "order_merge",
     "order_place",
     "order_rate",
     "order_resident_add",

@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 from datetime import timezone as dt_timezone
 
 from django.conf import settings
+from django.db.models import Count
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -147,10 +148,14 @@ def send_new_order_digests(*, now: datetime) -> int:
         fresh.setdefault(_community_path(path), []).append(reference)
     if not fresh:
         return 0
-    totals: dict[str, int] = {}
-    for path in waiting.values_list("area__path", flat=True):
-        key = _community_path(path)
-        totals[key] = totals.get(key, 0) + 1
+    # Grouped by the order's own community (one row per community, not one per order).
+    totals: dict[str, int] = {
+        path: n
+        for path, n in waiting.filter(community__isnull=False)
+        .values_list("community__path")
+        .annotate(n=Count("id"))
+        .order_by()
+    }
     sent = 0
     with translation.override(settings.LANGUAGE_CODE):
         for community_path, references in sorted(fresh.items()):

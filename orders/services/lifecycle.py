@@ -30,7 +30,7 @@ from core.people import person_name
 from core.phones import is_landline, is_mobile, normalise_landline
 from grids import access
 from grids.models import PATH_SEPARATOR, Area, AreaLevel, MemberUnit
-from orders import authority, deadlines, events, notify
+from orders import authority, deadlines, events, notify, repeats
 from orders.errors import OrderError
 from orders.lifecycle import (
     MOVES,
@@ -315,6 +315,13 @@ def order_place(
     now = clock.now()
     actor = Actor.staff(placed_by) if placed_by else Actor.resident()
     community_id, street_id = scope_ids(area)
+    original = repeats.probable_original(
+        community_id=community_id,
+        area_id=area.pk,
+        category_id=category.pk,
+        resident_phone=resident_phone,
+        now=now,
+    )
     with transaction.atomic():
         order = Order(
             reference=_next_reference(prefix=area.ancestor_codes[0], day=timezone.localdate(now)),
@@ -335,6 +342,7 @@ def order_place(
             queue_reason=QueueReason.NEW,
             tier=category.default_tier,
             placed_at=now,
+            repeat_of=original,
         )
         deadlines.dispatch_window(order, from_status="", to_status=order.status, now=now)
         order.save(force_insert=True)
@@ -755,6 +763,105 @@ def order_cancel(
     )
 
 
+# --- repeated requests -------------------------------------------------------------
+
+
+def order_merge(
+    *,
+    order_id: int,
+    actor: AbstractBaseUser,
+    into: Order,
+    note: str = "",
+    **seen: Unpack[Seen],
+) -> Order:
+    """Merge a repeated request (waiting for dispatch) into its open original: it ends
+    cancelled with reason MERGED, pointing at the original, whose timeline records it.
+    Its resident is told, and told the original's result when it is resolved
+    (``orders.notify``)."""
+    note = clean_text(note, required=False, what="说明", limit=500)
+
+    def authorise(order: Order) -> None:
+        authority.check_move(Actor.staff(actor), Action.MERGE, order)
+        if into.pk == order.pk or into.duplicate_of_id == order.pk:
+            raise OrderError("bad_original", _("不能把工单合并到它自己。"))
+        if into.status not in OPEN_STATUSES and into.status != Status.AWAITING_RATING:
+            raise OrderError(
+                "original_closed", _("原工单 %(ref)s 已办结或撤销，不能再合并。") % {"ref": into}
+            )
+        if not authority.is_order_dispatcher(actor, into):
+            raise OrderError("forbidden", _("原工单 %(ref)s 不在你的派单范围内。") % {"ref": into})
+
+    def apply(order: Order, now: datetime) -> Change:
+        order.cancel_reason = CancelReason.MERGED
+        order.cancelled_at = now
+        order.duplicate_of = into
+        order.repeat_of = None
+        order.handler_user = None
+        order.handler_unit = None
+        order.sign_due_at = None
+        order.resolve_due_at = None
+        return Change(Status.CANCELLED, note=note, data=events.merge_data(into=into.reference))
+
+    with transaction.atomic():
+        # Both rows locked, in id order (two merges at once cannot wait on each other);
+        # the original is read again under its lock.
+        first, second = sorted((order_id, into.pk))
+        lock_order(first)
+        locked_second = lock_order(second)
+        if into.pk == second:
+            into = locked_second
+        elif into.pk == first:
+            into = lock_order(first)
+        merged = _move(
+            order_id=order_id,
+            action=Action.MERGE,
+            actor=Actor.staff(actor),
+            apply=apply,
+            authorise=authorise,
+            **seen,
+        )
+        if (
+            merged.duplicate_of_id == into.pk
+            and not into.events.filter(
+                action=Action.MERGED_IN, data__merged=merged.reference
+            ).exists()
+        ):
+            record_event(
+                into,
+                action=Action.MERGED_IN,
+                actor=Actor.staff(actor),
+                from_status="",
+                to_status="",
+                note=note,
+                data=events.merged_in_data(merged=merged.reference),
+            )
+    return merged
+
+
+def order_keep_both(*, order_id: int, actor: AbstractBaseUser, note: str = "") -> OrderEvent:
+    """A dispatcher decides a flagged repeat is a matter of its own: the flag goes, the
+    decision stays on the timeline. No status change."""
+    note = clean_text(note, required=False, what="说明", limit=500)
+    with transaction.atomic():
+        order = lock_order(order_id)
+        if not authority.order_may(actor, Action.MERGE, order):
+            raise OrderError("forbidden", _("你的岗位不能处理这张工单的重复提示。"))
+        if order.repeat_of_id is None:
+            raise OrderError("not_flagged", _("这张工单没有疑似重复的提示。"))
+        original = Order.objects.only("reference").get(pk=order.repeat_of_id)
+        order.repeat_of = None
+        order.save(update_fields=["repeat_of", "updated_at"])
+        return record_event(
+            order,
+            action=Action.KEEP_BOTH,
+            actor=Actor.staff(actor),
+            from_status="",
+            to_status="",
+            note=note,
+            data=events.keep_both_data(repeat_of=original.reference),
+        )
+
+
 # --- notes ------------------------------------------------------------------------
 
 
@@ -765,7 +872,12 @@ def order_add_note(
     note = clean_text(note, required=True, what="备注", limit=1000)
     with transaction.atomic():
         order = lock_order(order_id)
-        if not (authority.may_note(actor, order)):
+        allowed = (
+            authority.may_follow_up(actor, order)
+            if action == Action.NOTE
+            else authority.may_note(actor, order)
+        )
+        if not allowed:
             raise OrderError("forbidden", _("你的岗位不能为这张工单添加备注。"))
         event = record_event(
             order, action=action, actor=Actor.staff(actor), from_status="", to_status="", note=note

@@ -16,8 +16,18 @@ from grids import access
 from grids.models import PostRole
 from orders import authority, events, notify
 from orders.errors import OrderError
-from orders.lifecycle import Action, Status
-from orders.models import CallbackStatus, CallbackTask, Order, Rating, SupervisionItem
+from orders.lifecycle import FINAL_STATUSES, OPEN_STATUSES, Action, Status
+from orders.models import (
+    CallbackStatus,
+    CallbackTask,
+    Order,
+    OrderEvent,
+    Rating,
+    SupervisionItem,
+    SupervisionKind,
+)
+from orders.services import alerts
+from orders.services.alerts import raise_supervision
 from orders.services.common import clean_text, lock_order, record_event
 from orders.services.lifecycle import order_add_note, order_rate
 
@@ -51,6 +61,73 @@ def supervision_add_note(*, item_id: int, actor: AbstractBaseUser, note: str) ->
             template="supervise",
             body=_("【四单】街道督办工单 %(ref)s：%(note)s")
             % {"ref": order.reference, "note": event.note},
+            key=f"{event.pk}",
+        )
+    return item
+
+
+def order_chase(*, order_id: int, actor: AbstractBaseUser, note: str) -> OrderEvent:
+    """催办 by hand: a dispatcher or street official presses an open order with a note. The
+    handler is told (or, waiting for dispatch, the community's dispatchers); an event,
+    no status change."""
+    note = clean_text(note, required=True, what="催办意见", limit=500)
+    with transaction.atomic():
+        order = lock_order(order_id)
+        if not authority.order_may(actor, Action.CHASE, order):
+            raise OrderError("forbidden", _("你的岗位不能催办这张工单。"))
+        if order.status not in OPEN_STATUSES:
+            raise OrderError("not_open", _("工单已办结或撤销，无需催办。"))
+        event = record_event(
+            order,
+            action=Action.CHASE,
+            actor=Actor.staff(actor),
+            note=note,
+            data=events.manual_chase_data(),
+        )
+        recipients = notify.staff_recipients(order) or alerts.dispatchers(order)
+        notify.tell_staff(
+            [u for u in recipients if u.pk != actor.pk],
+            order=order,
+            template="chase_manual",
+            body=_("【四单】%(who)s催办工单 %(ref)s：%(note)s")
+            % {"who": person_name(actor), "ref": order.reference, "note": note},
+            key=f"{event.pk}",
+        )
+    return event
+
+
+def order_supervise(*, order_id: int, actor: AbstractBaseUser, note: str) -> SupervisionItem:
+    """督办 by hand: a street official puts any open (or awaiting rating) order of their
+    scope under supervision with a note — a supervision item of kind MANUAL, a SUPERVISE
+    event, and a message to whoever handles it."""
+    note = clean_text(note, required=True, what="督办意见", limit=500)
+    with transaction.atomic():
+        order = lock_order(order_id)
+        if not _may_supervise(actor, order):
+            raise OrderError("forbidden", _("只有街道干部可以对本街道的工单督办。"))
+        if order.status in FINAL_STATUSES:
+            raise OrderError("not_open", _("工单已办结或撤销，不能再督办。"))
+        now = clock.now()
+        item, created = raise_supervision(order=order, kind=SupervisionKind.MANUAL, at=now)
+        if not created:
+            raise OrderError("already", _("这张工单已在街道督办中，可在督办列表补充意见。"))
+        event = record_event(
+            order,
+            action=Action.SUPERVISE,
+            actor=Actor.staff(actor),
+            note=note,
+            at=now,
+            data=events.manual_chase_data(),
+        )
+        stamp = timezone.localtime(now).strftime("%Y-%m-%d %H:%M")
+        item.notes = f"[{stamp} {person_name(actor)}] {note}"
+        item.save(update_fields=["notes"])
+        notify.tell_staff(
+            notify.staff_recipients(order) or alerts.dispatchers(order),
+            order=order,
+            template="supervise",
+            body=_("【四单】街道督办工单 %(ref)s：%(note)s")
+            % {"ref": order.reference, "note": note},
             key=f"{event.pk}",
         )
     return item

@@ -20,7 +20,7 @@ from orders import selectors
 from orders.forms.staff import (
     BoardFilterForm,
 )
-from orders.lifecycle import QueueReason
+from orders.lifecycle import QueueReason, Status
 
 
 def counts_context(*, community) -> dict:
@@ -57,6 +57,10 @@ def board(request: HttpRequest) -> HttpResponse:
         "form": form,
         "queue": filters.queue,
         "page": page,
+        "sort": filters.sort,
+        "sorts": selectors.board_sort_links(filters.sort),
+        # Ticking rows for a bulk dispatch: the board's users all dispatch here.
+        "can_bulk": any(o.status == Status.AWAITING_DISPATCH for o in page.object_list),
         **counts,
     }
     template = "orders/staff/board.html#rows" if request.htmx else "orders/staff/board.html"

@@ -16,6 +16,7 @@ from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from grids import access
 from orders import selectors, services
 from orders.errors import OrderError
 from orders.forms.staff import (
@@ -26,6 +27,8 @@ from orders.forms.staff import (
 from orders.lifecycle import Action, Status, Tier
 from orders.models import Order
 from orders.privacy import resident_view
+from orders.selectors.candidates import dispatch_candidates
+from orders.selectors.patch import PATCH_ROLES
 from orders.timeline import staff_rows
 from orders.views.board import counts_context
 from orders.views.inbox import render_inbox
@@ -58,8 +61,14 @@ def _make_form(request: HttpRequest, order: Order, action: str, *, data, files=N
     kwargs = {"order": order, "auto_id": f"id_{action}_%s"}  # several forms on one page
     if cls is DispatchForm:
         tier = _dispatch_tier(request, order)
-        kwargs |= {"tier": tier, "candidates": services.handler_candidates(order=order, tier=tier)}
-    elif action == Action.CANCEL:
+        candidates = services.handler_candidates(order=order, tier=tier)
+        described = dispatch_candidates(candidates=candidates, tier=tier)
+        kwargs |= {
+            "tier": tier,
+            "candidates": candidates,
+            "labels": {c.handler.pk: c.label for c in described},
+        }
+    elif action in (Action.CANCEL, Action.MERGE):
         kwargs["originals"] = selectors.orders_for_user(user=request.user)
     form = cls(data, files, **kwargs) if data is not None else cls(**kwargs)
     form.action = action
@@ -92,6 +101,9 @@ def _detail_context(
         "can_moderate_wall": resident.relation in ("superuser", "oversees"),
         "error": error,
         "Status": Status,
+        # The breadcrumb leads to a list this user has (the inbox is for handlers).
+        "crumb_inbox": access.has_role(request.user, *selectors.INBOX_ROLES),
+        "crumb_patch": access.has_role(request.user, *PATCH_ROLES),
     }
     if community is not None:
         context |= counts_context(community=community)
@@ -149,6 +161,17 @@ def _perform(request: HttpRequest, order: Order, action: str, form: ActionForm) 
         return services.order_cancel(
             **common, reason=data["reason"], note=data["note"], duplicate_of=data["duplicate_of"]
         )
+    if action == Action.MERGE:
+        return services.order_merge(**common, into=data["original"], note=data["note"])
+    if action == Action.KEEP_BOTH:
+        services.order_keep_both(order_id=order.pk, actor=user, note=data["note"])
+        return order
+    if action == Action.CHASE:
+        services.order_chase(order_id=order.pk, actor=user, note=data["note"])
+        return order
+    if action == Action.SUPERVISE:
+        services.order_supervise(order_id=order.pk, actor=user, note=data["note"])
+        return order
     if action == Action.NOTE:
         if order.status != data["expected_status"]:
             # A note is about what the user saw; say so if the order moved meanwhile.

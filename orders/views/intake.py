@@ -50,6 +50,12 @@ def intake(request: HttpRequest) -> HttpResponse:
                 messages.success(
                     request, _("已受理，工单编号 %(ref)s。") % {"ref": order.reference}
                 )
+                if order.repeat_of_id:
+                    messages.warning(
+                        request,
+                        _("提示：这张工单可能与 %(ref)s 重复，请在工单页核对后合并或保留两单。")
+                        % {"ref": order.repeat_of.reference},
+                    )
                 if "save_and_new" in request.POST:
                     keep = {"channel": form.cleaned_data["channel"]}
                     keep |= {

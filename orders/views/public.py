@@ -301,6 +301,7 @@ def track(request: HttpRequest, token: str) -> HttpResponse:
         "area_names": sel.area_chain_names(area=order.area),
         "expected_by": resident_words.expected_by(order),
         "handled_by": resident_words.handled_by(order),
+        "merged": sel.merged_progress(order=order),
     }
     return _private(render(request, _partial(request, TRACK, "main"), context))
 

@@ -16,6 +16,7 @@ from core import clock
 from orders import services
 from orders.errors import OrderError
 from orders.forms.deadlines import SupervisionNoteForm
+from orders.models import SupervisionKind
 from orders.selectors import supervision as selectors
 from orders.views.common import require_role
 
@@ -58,9 +59,17 @@ def window_page(queryset, raw_number: str | None, *, size: int) -> WindowPage:
 def supervision_list(request: HttpRequest) -> HttpResponse:
     require_role(request, selectors.SUPERVISION_ROLES)
     now = clock.now()
+    communities = selectors.supervision_communities(user=request.user)
+    community = {c.code: c for c in communities}.get(request.GET.get("community", ""))
+    kind = request.GET.get("kind", "")
+    kind = kind if kind in SupervisionKind.values else ""
     items = []
     page = window_page(
-        selectors.supervision_items_for_user(user=request.user),
+        selectors.supervision_items_for_user(
+            user=request.user,
+            community_id=community.pk if community else None,
+            kind=kind,
+        ),
         request.GET.get("page"),
         size=SUPERVISION_PAGE_SIZE,
     )
@@ -73,12 +82,20 @@ def supervision_list(request: HttpRequest) -> HttpResponse:
                 "order": order,
                 "held_since": since,
                 "held_for": now - since,
+                "late": selectors.still_late(item, now=now),
                 "form": SupervisionNoteForm(prefix=f"s{item.pk}"),
             }
         )
-    return render(
-        request, "orders/deadlines/supervision.html", {"items": items, "now": now, "page": page}
-    )
+    context = {
+        "items": items,
+        "now": now,
+        "page": page,
+        "communities": communities,
+        "community": community,
+        "kinds": SupervisionKind.choices,
+        "kind": kind,
+    }
+    return render(request, "orders/deadlines/supervision.html", context)
 
 
 @login_required

@@ -46,7 +46,11 @@ def dispatch(page, *, tier: int, handler_label: str) -> None:
     page.wait_for_selector(
         f"#dispatch-handlers option:has-text('{handler_label}')", state="attached"
     )
-    page.select_option("#dispatch-handlers select[name=handler]", label=handler_label)
+    # Each option reads "name · post（place） · 在办 n 件": pick the one naming the handler.
+    option = page.locator("#dispatch-handlers option", has_text=handler_label).first
+    page.select_option(
+        "#dispatch-handlers select[name=handler]", value=option.get_attribute("value")
+    )
     page.click("details[data-action=dispatch] button[type=submit]")
     expect_status(page, "待签收")
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 from django.utils import timezone
@@ -11,6 +12,12 @@ from orders.lifecycle import Tier
 from orders.models import Order
 
 HX = {"HTTP_HX_REQUEST": "true"}
+
+
+def board_refs(html: str) -> list[str]:
+    """The references of the board's rows, in order (not those a row merely links to,
+    such as a probable repeat's original)."""
+    return re.findall(r'<tr data-order="\d+">\s*<td>.*?>([A-Z]+-\d{8}-\d{4})</a>', html, re.S)
 
 
 def dispatched(world, **place) -> Order:

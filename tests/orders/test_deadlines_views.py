@@ -200,8 +200,8 @@ def test_supervision_list_is_paged_without_counting_the_scope(
     for order in orders:
         SupervisionItem.objects.create(order=order, kind="overdue", raised_at=clock.now())
     login(client, world.street_official)
-    # session, user, posts, one LIMIT 3 page (no COUNT)
-    with django_assert_max_num_queries(4):
+    # session, user, posts, the communities (filter), one LIMIT 3 page (no COUNT)
+    with django_assert_max_num_queries(5):
         first = client.get(reverse("orders:supervision")).content.decode()
     second = client.get(reverse("orders:supervision"), {"page": 2}).content.decode()
     assert [o.reference in first for o in orders] == [True, True, False]

@@ -39,11 +39,12 @@ def test_demo_orders_cover_every_status_and_queue(world):
 
 
 def test_demo_orders_are_idempotent(world):
-    build_demo_orders(count=20, seed=1)
+    first = build_demo_orders(count=20, seed=1)
     again = build_demo_orders(count=20, seed=1)
     assert (
         again.skipped
-        and Order.objects.filter(resident_phone__startswith=DEMO_PHONE_PREFIX).count() == 20
+        and Order.objects.filter(resident_phone__startswith=DEMO_PHONE_PREFIX).count()
+        == 20 + first.repeats
     )
 
 
@@ -75,3 +76,16 @@ def test_every_demo_handler_login_finds_work_waiting(db):
             username,
             sections,
         )
+
+
+def test_demo_shows_a_flagged_repeat_a_merge_a_chase_and_a_supervision(world):
+    from orders.lifecycle import Action
+    from orders.models import CancelReason, SupervisionItem, SupervisionKind
+
+    report = build_demo_orders(count=60, seed=3, street_code=world.street.code)
+    assert report.repeats == 2
+    demo = Order.objects.filter(resident_phone__startswith=DEMO_PHONE_PREFIX)
+    assert demo.filter(repeat_of__isnull=False, status="awaiting_dispatch").exists()
+    assert demo.filter(cancel_reason=CancelReason.MERGED, duplicate_of__isnull=False).exists()
+    assert OrderEvent.objects.filter(action=Action.CHASE, data__manual=True).exists()
+    assert SupervisionItem.objects.filter(kind=SupervisionKind.MANUAL).exists()

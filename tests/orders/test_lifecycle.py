@@ -88,6 +88,9 @@ def perform(world, action: str, order: Order) -> Order:
         return services.order_cancel(
             order_id=pk, actor=world.dispatcher, reason=CancelReason.INVALID, note="测试数据"
         )
+    if action == Action.MERGE:
+        original = world.place(description="同一盏楼道灯")
+        return services.order_merge(order_id=pk, actor=world.dispatcher, into=original)
     raise AssertionError(action)
 
 

@@ -35,3 +35,25 @@ def test_the_header_and_the_dispatch_choices_put_the_surname_first(client, world
     assert '<span class="who">吴超</span>' in html and "超 吴" not in html
     html = client.get(f"/staff/orders/{order.pk}/", {"tier": Tier.PROPERTY}).content.decode()
     assert "赵海涛" in html and "海涛 赵" not in html
+
+
+def test_the_timeline_names_the_handler_it_was_dispatched_to_surname_first(world, client):
+    from orders import services
+    from orders.lifecycle import Tier
+
+    world.property_manager.last_name, world.property_manager.first_name = "赵", "海涛"
+    world.property_manager.save()
+    order = world.place()
+    services.order_dispatch(
+        order_id=order.pk,
+        actor=world.dispatcher,
+        tier=Tier.PROPERTY,
+        handler_user=world.property_manager,
+    )
+    client.force_login(world.dispatcher)
+    timeline = (
+        client.get(f"/staff/orders/{order.pk}/").content.decode().split('class="timeline"')[1]
+    )
+    dispatch_row = timeline.split('data-action="dispatch"')[1].split("</li>")[0]
+    assert "（物业：赵海涛）" in dispatch_row
+    assert world.property_manager.username not in dispatch_row

@@ -42,7 +42,7 @@ def test_dispatcher_sees_dispatch_only_while_awaiting_dispatch(world, client):
     order = world.place()
     client.force_login(world.dispatcher)
     html = client.get(detail_url(order)).content.decode()
-    assert action_buttons(html) == {"dispatch", "cancel", "note", "ask_resident"}
+    assert action_buttons(html) == {"dispatch", "cancel", "merge", "chase", "note", "ask_resident"}
     assert "13800138000" in html and "3栋楼道灯坏了一个星期" in html
     order = dispatched(world)
     html = client.get(detail_url(order)).content.decode()
@@ -71,6 +71,7 @@ def test_handler_actions_after_sign_and_dispatcher_actions_on_extension(world, c
         "refuse_extension",
         "escalate",
         "cancel",
+        "chase",
         "note",
         "ask_resident",
     }
@@ -389,9 +390,10 @@ def test_detail_query_count_does_not_grow_with_events(world, client):
         services.order_add_note(order_id=ten.pk, actor=world.dispatcher, note=f"第{i}次回访")
     assert one.events.count() == 1 and ten.events.count() == 10
     assert _detail_queries(client, one) == _detail_queries(client, ten)
-    # session, user, posts, order, events, photos, handler candidates (posts), community,
+    # session, user, posts, order, events, photos, handler candidates (posts), their posts
+    # with each one's open orders (one query, orders.selectors.candidates), community,
     # counts aggregate
-    assert _detail_queries(client, ten) == 9
+    assert _detail_queries(client, ten) == 10
 
 
 def test_the_timeline_folds_the_due_changes_of_a_move_into_its_row(world, client):
