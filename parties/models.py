@@ -186,6 +186,7 @@ class PointKind(models.TextChoices):
     WISH = "wish", _("圆梦微心愿")
     COMMITMENT = "commitment", _("践行承诺")
     SERVICE = "service", _("志愿服务")
+    POOL_ORDER = "pool_order", _("党员接单")
     REDEMPTION = "redemption", _("积分兑换")
     CORRECTION = "correction", _("更正")
 

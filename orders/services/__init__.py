@@ -49,6 +49,12 @@ from orders.services.lifecycle import (
     staff_cancel_refusal,
     to_queue,
 )
+from orders.services.pool import (
+    order_claim,
+    order_return_to_pool,
+    order_to_pool,
+    order_withdraw_from_pool,
+)
 from orders.services.privacy import anonymise_expired, order_wall_moderate, resident_erase
 from orders.services.supervision import (
     callback_record,
@@ -81,6 +87,10 @@ __all__ = [
     "lock_order",
     "mark_locked",
     "order_add_note",
+    "order_claim",
+    "order_return_to_pool",
+    "order_to_pool",
+    "order_withdraw_from_pool",
     "order_ask_resident",
     "order_approve_extension",
     "order_cancel",
