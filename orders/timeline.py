@@ -30,6 +30,11 @@ RESIDENT_WORDS = {
     Action.CALLBACK: gettext_lazy("社区工作人员已电话回访。"),
     Action.ASK_RESIDENT: gettext_lazy("承办方请您补充情况。"),
     Action.RESIDENT_ADD: gettext_lazy("您补充了情况。"),
+    # The open pool (党员接单).
+    Action.TO_POOL: gettext_lazy("社区已把您的诉求放入党员接单池，等待在职党员接单。"),
+    Action.WITHDRAW_POOL: gettext_lazy("社区正在重新派单。"),
+    Action.CLAIM: gettext_lazy("一位在职党员已接单，正在办理。"),
+    Action.RETURN_TO_POOL: gettext_lazy("接单党员无法继续办理，诉求已回到党员接单池。"),
 }
 RESIDENT_VISIBLE = frozenset(RESIDENT_WORDS)
 

@@ -9,6 +9,7 @@ from orders.views import (
     notices,
     outbox,
     party,
+    pool,
     projects,
     public,
     qrcodes,
@@ -33,5 +34,6 @@ urlpatterns = (
     + projects.urlpatterns
     + notices.urlpatterns
     + party.urlpatterns
+    + pool.urlpatterns
     + dashboards.urlpatterns
 )

@@ -247,6 +247,11 @@ STAFF_ACTIONS = (
     Action.RESOLVE,
     Action.RATE,
     Action.CANCEL,
+    # The open pool (党员接单).
+    Action.TO_POOL,
+    Action.WITHDRAW_POOL,
+    Action.CLAIM,
+    Action.RETURN_TO_POOL,
 )
 
 
