@@ -25,6 +25,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from core import clock, writer
+from core import forms as core_forms
 from core.actors import RESIDENT, Actor
 from core.people import person_name
 from core.phones import is_landline, is_mobile, normalise_landline
@@ -69,7 +70,7 @@ from orders.services.common import (
 )
 from orders.services.pool_points import award_pool_points
 
-MAX_PHOTOS = 3
+MAX_PHOTOS = core_forms.MAX_PHOTOS  # per upload
 
 
 # --- helpers ----------------------------------------------------------------
