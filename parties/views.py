@@ -26,7 +26,7 @@ from grids import access
 from grids.access import INTAKE_ROLES
 from grids.models import AreaLevel, MemberUnit, PostRole
 from grids.selectors import area_for_user, areas_of_level_in_scope
-from parties import commitments, exports, members, points, selectors
+from parties import commitments, exports, members, points, record, selectors
 from parties.errors import PartyError
 from parties.members import STAFF_ROLES
 from parties.wishes import services as wishes
@@ -260,6 +260,8 @@ def staff_member(request: HttpRequest, member_id: int) -> HttpResponse:
         "entries": list(selectors.member_points(member=member)[:100]),
         "balance": member.balance or 0,
         "commitments": selectors.member_commitments(member=member),
+        # Parts kept by other apps (the pool orders the member claimed: parties.record).
+        "parts": [(part, part.rows(member, 100)) for part in record.parts()],
     }
     return render(request, "parties/staff_member.html", context)
 

@@ -57,3 +57,60 @@ def dispatcher_pool(*, user) -> QuerySet[Order]:
 def anonymised_description(order: Order) -> str:
     """What a member reads before claiming: the description without phones or the name."""
     return scrub(order.description, names=(order.resident_name,))
+
+
+# --- the member's service record (parties.record) ---------------------------------------
+
+
+def record_rows(member: PartyMember, limit: int) -> list[list]:
+    """The pool orders a member claimed, for their service record: one query."""
+    rows = []
+    for order in member_pool_orders(member=member)[:limit]:
+        rows.append(
+            [
+                order.reference,
+                str(order.category),
+                order.get_status_display(),
+                order.signed_at.date().isoformat() if order.signed_at else "",
+                order.resolved_at.date().isoformat() if order.resolved_at else "",
+                order.get_rating_display() if order.rating else "",
+            ]
+        )
+    return rows
+
+
+def record_month_counts(community_path: str, start, end) -> dict[int, int]:
+    """Per member of the community: pool orders closed 满意/基本满意 in [start, end)."""
+    from django.db.models import Count
+
+    from orders.models import Rating
+
+    return dict(
+        Order.objects.filter(
+            pool_member__community_path=community_path,
+            status=Status.CLOSED,
+            rating__in=[Rating.SATISFIED, Rating.BASIC],
+            closed_at__date__gte=start,
+            closed_at__date__lt=end,
+        )
+        .values_list("pool_member_id")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+
+
+def register_record_part() -> None:
+    from django.utils.translation import gettext_lazy as _
+
+    from parties import record
+
+    record.register(
+        record.RecordPart(
+            key="pool_orders",
+            title=_("党员接单"),
+            header=(_("编号"), _("类别"), _("状态"), _("接单时间"), _("办结时间"), _("居民评价")),
+            rows=record_rows,
+            month_title=_("接单办结（满意）"),
+            month_counts=record_month_counts,
+        )
+    )

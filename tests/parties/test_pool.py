@@ -229,3 +229,39 @@ def test_the_pool_page_reads_a_fixed_number_of_queries(
         member_client.get("/staff/pool/")
     with django_assert_max_num_queries(9):
         dispatcher_client.get("/staff/pool/")
+
+
+def test_pool_orders_and_their_ratings_in_the_service_record(
+    world, member, django_assert_max_num_queries
+):
+    import io
+
+    from openpyxl import load_workbook
+
+    from orders.lifecycle import Status as S
+
+    closed = pooled(world, description="帮忙搬运旧家具")
+    services.order_claim(order_id=closed.pk, actor=member.user)
+    services.order_resolve(order_id=closed.pk, actor=member.user, result_note="已搬好")
+    services.order_rate(order_id=closed.pk, rating=Rating.SATISFIED)
+    open_one = pooled(world)
+    services.order_claim(order_id=open_one.pk, actor=member.user)
+    client = staff(world.dispatcher)
+    with django_assert_max_num_queries(15):
+        page = client.get(f"/party/staff/members/{member.pk}/").content.decode()
+    assert 'id="service-pool_orders"' in page
+    closed.refresh_from_db()
+    assert closed.reference in page and open_one.reference in page and "满意" in page
+    book = load_workbook(
+        io.BytesIO(client.get(f"/party/staff/members/{member.pk}/export/").content)
+    )
+    rows = list(book["党员接单"].iter_rows(min_row=2, values_only=True))
+    assert {r[0] for r in rows} == {closed.reference, open_one.reference}
+    by_ref = {r[0]: r for r in rows}
+    assert by_ref[closed.reference][2] == S.CLOSED.label and by_ref[closed.reference][5] == "满意"
+    month = client.get(
+        f"/party/staff/members/export/?community={world.community.code}&month={closed.closed_at:%Y-%m}"
+    )
+    sheet = load_workbook(io.BytesIO(month.content)).active
+    header, first = list(sheet.iter_rows(values_only=True))[:2]
+    assert header[5] == "接单办结（满意）" and first[5] == 1 and first[6] == 10
