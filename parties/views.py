@@ -29,6 +29,7 @@ from grids.selectors import area_for_user, areas_of_level_in_scope
 from parties import commitments, exports, members, points, record, selectors
 from parties.errors import PartyError
 from parties.members import STAFF_ROLES
+from parties.models import MemberStatus
 from parties.wishes import services as wishes
 from parties.wishes.lifecycle import WishCategory, WishStatus, allowed_actions
 
@@ -262,6 +263,12 @@ def staff_member(request: HttpRequest, member_id: int) -> HttpResponse:
         "commitments": selectors.member_commitments(member=member),
         # Parts kept by other apps (the pool orders the member claimed: parties.record).
         "parts": [(part, part.rows(member, 100)) for part in record.parts()],
+        # Posts the community granted (第二楼组长, 网格志愿者) and where it may grant them.
+        "posts": members.member_posts(member=member),
+        "grantable": members.grantable_areas(member=member)
+        if member.status == MemberStatus.VERIFIED
+        else [],
+        "member_post_roles": [(r, PostRole(r).label) for r in members.MEMBER_POSTS],
     }
     return render(request, "parties/staff_member.html", context)
 
@@ -278,6 +285,10 @@ STAFF_MEMBER_MOVES = {
     "service": lambda p, **kw: points.points_record_service(
         hours=p.get("hours", ""), note=p.get("note", ""), **kw
     ),
+    "grant": lambda p, **kw: members.member_grant_post(
+        role=p.get("role", ""), area_code=p.get("area", ""), **kw
+    ),
+    "revoke": lambda p, **kw: members.member_revoke_post(post_id=p.get("post", ""), **kw),
 }
 
 
