@@ -81,7 +81,7 @@ class Action(models.TextChoices):
     # The open pool (党员接单, issue 13).
     TO_POOL = "to_pool", _("放入接单池")
     WITHDRAW_POOL = "withdraw_pool", _("撤回接单池")
-    CLAIM = "claim", _("党员接单")
+    CLAIM = "claim", _("认领接单")
     RETURN_TO_POOL = "return_to_pool", _("退回接单池")
 
 

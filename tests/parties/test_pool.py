@@ -44,7 +44,7 @@ def test_the_pool_from_claim_to_points(world, member, settings):
     assert PHONE not in page and NAME not in page and "楼下路灯不亮" in page
     # Before claiming, the order's page masks the resident too.
     detail = client.get(f"/staff/orders/{order.pk}/").content.decode()
-    assert PHONE not in detail and NAME not in detail and "党员接单" in detail
+    assert PHONE not in detail and NAME not in detail and "认领接单" in detail
     response = client.post(
         f"/staff/orders/{order.pk}/act/claim/",
         {"expected_status": Status.IN_POOL, "return_to": "pool"},
@@ -119,7 +119,7 @@ def test_the_second_claimer_is_told_who_claimed_it(world, member):
     )
     page = response.content.decode()
     assert response.status_code == 200
-    assert "无法党员接单" in page and "李红梅" in page
+    assert "无法认领接单" in page and "李红梅" in page
     assert Order.objects.get(pk=order.pk).pool_member == member
 
 

@@ -113,5 +113,5 @@ def test_two_members_claim_one_pool_order():
     order = Order.objects.get(pk=order.pk)
     winner = first if order.pool_member_id == first.pk else second
     assert order.status == Status.IN_PROGRESS and order.handler_user_id == winner.user_id
-    assert winner.name in errors[0].message and "党员接单" in errors[0].message
+    assert winner.name in errors[0].message and "认领接单" in errors[0].message
     assert OrderEvent.objects.filter(order=order, action=Action.CLAIM).count() == 1
