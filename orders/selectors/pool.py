@@ -9,6 +9,7 @@ from __future__ import annotations
 from django.db.models import Q, QuerySet
 
 from grids.access import DISPATCH_ROLES
+from grids.models import AreaLevel
 from orders.authority import order_area_q
 from orders.lifecycle import Status
 from orders.models import Order
@@ -24,7 +25,7 @@ def community_pool(*, community_id: int) -> QuerySet[Order]:
     claim made on a stale page is refused)."""
     return with_version(
         Order.objects.filter(community_id=community_id, status=Status.IN_POOL, queue_reason="")
-        .select_related(*POOL_RELATED)
+        .select_related(*POOL_RELATED, "area__parent")
         .order_by("placed_at", "id")
     )
 
@@ -52,6 +53,15 @@ def dispatcher_pool(*, user) -> QuerySet[Order]:
         .select_related(*POOL_RELATED, "pool_member")
         .order_by("status", "placed_at", "id")
     )
+
+
+def anonymised_place(order: Order) -> str:
+    """Where, before claiming: the compound at most — a micro-grid (one stairwell) is not
+    named, as on the walls (``area__parent`` selected)."""
+    area = order.area
+    if area.level >= AreaLevel.MICROGRID and area.parent_id is not None:
+        area = area.parent
+    return area.name
 
 
 def anonymised_description(order: Order) -> str:

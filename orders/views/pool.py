@@ -38,6 +38,7 @@ def pool(request: HttpRequest) -> HttpResponse:
         waiting = list(pool_selectors.community_pool(community_id=member.community_id)[:100])
         for order in waiting:
             order.anonymised = pool_selectors.anonymised_description(order)
+            order.place = pool_selectors.anonymised_place(order)
         context |= {
             "waiting": waiting,
             "mine": list(pool_selectors.member_pool_orders(member=member)[:50]),

@@ -42,6 +42,8 @@ def test_the_pool_from_claim_to_points(world, member, settings):
     # Anonymised: no name, no phone, not even the one the resident typed in the text.
     assert f'data-order="{order.pk}"' in page
     assert PHONE not in page and NAME not in page and "楼下路灯不亮" in page
+    # The place is the compound, not the stairwell (as on the walls).
+    assert world.compound.name in page and world.microgrid.name not in page
     # Before claiming, the order's page masks the resident too.
     detail = client.get(f"/staff/orders/{order.pk}/").content.decode()
     assert PHONE not in detail and NAME not in detail and "认领接单" in detail
