@@ -35,7 +35,7 @@ from django.utils import timezone
 from orders import services, verification
 from orders.forms.staff import ACTION_FORMS
 from orders.lifecycle import Tier
-from orders.models import CallbackTask, Order, SupervisionItem, SupervisionKind
+from orders.models import CallbackTask, ExportJob, Order, SupervisionItem, SupervisionKind
 from tests.factories import SuperuserFactory
 from tests.orders.conftest import World, build_world
 from tests.orders.public_helpers import PHONE, png
@@ -118,6 +118,7 @@ class Scene:
     wish_ids: list[int] = field(default_factory=list)
     commitment_ids: list[int] = field(default_factory=list)
     fulfilment_ids: list[int] = field(default_factory=list)
+    job_ids: list[int] = field(default_factory=list)
 
 
 def build_scene() -> Scene:
@@ -163,7 +164,24 @@ def build_scene() -> Scene:
         scene.photo_of[order.pk] = order.photos.first().pk
     add_grid_work(scene)
     add_party(scene)
+    add_export_jobs(scene)
     return scene
+
+
+def add_export_jobs(scene: Scene) -> None:
+    """A finished export of the street official's and a queued one of a dispatcher's:
+    nobody else may open either."""
+    from orders.stats import exports
+
+    w = scene.world
+    done = ExportJob.objects.create(
+        user=w.street_official, params={"area": w.street.code}, filename="s.xlsx"
+    )
+    exports.run(done.pk)
+    queued = ExportJob.objects.create(
+        user=w.dispatcher, params={"area": w.community.code}, filename="d.xlsx"
+    )
+    scene.job_ids += [done.pk, queued.pk]
 
 
 def add_party(scene: Scene) -> None:
@@ -362,6 +380,7 @@ def valid_values(converter: str, name: str, scene: Scene) -> list[str]:
         "wish_id",
         "commitment_id",
         "fulfilment_id",
+        "job_id",
     ):
         return [str(i) for i in getattr(scene, name.replace("_id", "_ids"))]
     if name == "token":
