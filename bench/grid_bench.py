@@ -40,6 +40,7 @@ from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
 from orders.models import Meeting  # noqa: E402
+from parties.models import PartyMember  # noqa: E402
 
 
 def main() -> None:
@@ -51,6 +52,7 @@ def main() -> None:
     users = get_user_model().objects
     meeting = Meeting.objects.filter(status="deliberating").first()
     community = meeting.community.code if meeting else "LX01"
+    member = PartyMember.objects.filter(user__username="demo_party_member").first().pk
     pages = [
         ("due visits (grid worker)", "demo_grid_worker", "/grids/visits/due/"),
         ("coverage (grid leader)", "demo_grid_leader", "/grids/visits/coverage/"),
@@ -63,6 +65,9 @@ def main() -> None:
         ("party members (staff)", "demo_dispatcher", "/party/staff/members/"),
         ("micro-wishes (staff)", "demo_dispatcher", "/party/staff/wishes/"),
         ("public micro-wishes", None, f"/c/{community}/wishes/"),
+        ("open pool (party member)", "demo_party_member", "/staff/pool/"),
+        ("open pool (dispatcher)", "demo_dispatcher", "/staff/pool/"),
+        ("member service record", "demo_dispatcher", f"/party/staff/members/{member}/"),
     ]
     print(f"{'page':32} {'median ms':>10} {'max ms':>8} {'queries':>8}")
     for label, username, url in pages:

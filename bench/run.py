@@ -88,6 +88,8 @@ PAGES = [
     ("wall", "community wall", None, "/wall/LX01/"),
     ("due_visits", "due visits (grid worker)", "demo_grid_worker", "/grids/visits/due/"),
     ("risk", "risk list (dispatcher)", "demo_dispatcher", "/grids/disputes/"),
+    ("pool_member", "open pool (party member)", "demo_party_member", "/staff/pool/"),
+    ("pool_dispatcher", "open pool (dispatcher)", "demo_dispatcher", "/staff/pool/"),
     ("resident_form", "resident form GET", None, "/r/"),
     ("qr_form", "QR form GET", None, "/r/{micro}/"),
     ("submit", "resident submit POST", None, "/r/{micro}/"),

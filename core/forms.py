@@ -13,6 +13,7 @@ import re
 
 from django import forms
 from django.core import validators
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 # "称呼（选填）" → "称呼"; "照片（选填，最多 3 张）" → "照片"; "Name (optional)" → "Name".
@@ -83,3 +84,54 @@ class Form(ProductWording, forms.Form):
 
 class ModelForm(ProductWording, forms.ModelForm):
     pass
+
+
+# --- photos -------------------------------------------------------------------------------
+
+MAX_PHOTO_BYTES = 5 * 1024 * 1024
+MAX_PHOTOS = 3  # per upload (an order's report, result or follow-up; orders.services)
+
+
+def _checked_photo(field: forms.ImageField, f, initial):
+    """One upload: no larger than 5 MB and a real image (Pillow opens it), else a clear
+    message naming the file."""
+    if f.size > MAX_PHOTO_BYTES:
+        raise ValidationError(
+            _("照片“%(name)s”超过 5 MB，请压缩后再上传。"), params={"name": f.name}
+        )
+    return forms.ImageField.clean(field, f, initial)
+
+
+class MultipleImageInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleImageField(forms.ImageField):
+    """Up to ``MAX_PHOTOS`` images, each a real image no larger than 5 MB."""
+
+    widget = MultipleImageInput
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("required", False)
+        super().__init__(*args, **kwargs)
+        self.widget.attrs.setdefault("accept", "image/*")
+
+    def clean(self, data, initial=None):
+        files = [f for f in (data if isinstance(data, (list, tuple)) else [data]) if f]
+        if len(files) > MAX_PHOTOS:
+            raise ValidationError(_("最多上传 %(n)s 张照片。"), params={"n": MAX_PHOTOS})
+        return [_checked_photo(self, f, initial) for f in files]
+
+
+class PhotoField(forms.ImageField):
+    """One optional image (a fulfilment's photo), checked like ``MultipleImageField``'s."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("required", False)
+        super().__init__(*args, **kwargs)
+        self.widget.attrs.setdefault("accept", "image/*")
+
+    def clean(self, data, initial=None):
+        if not data:
+            return super().clean(data, initial)
+        return _checked_photo(self, data, initial)

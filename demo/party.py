@@ -1,6 +1,9 @@
 """Demo party work for the demo street's first community: registered party members
-(verified and pending, one declined), micro-wishes in every state, a points history with
-a redemption, and the demo party-member login as a verified member with points.
+(verified and pending, one declined), micro-wishes in every state (a fulfilment with a
+photo), a points history with a redemption, the demo party-member login as a verified
+member with points, the demo second building head and grid volunteer as verified members
+holding the posts the community granted, and orders in the open pool (党员接单) in
+every state: waiting, claimed, handed back, resolved, closed with ratings, withdrawn.
 
 Made through the ``parties`` services, backdated with ``core.clock``; idempotent (does
 nothing when the community already has registrations)."""
@@ -52,6 +55,7 @@ class PartyReport:
     members: int = 0
     wishes: int = 0
     commitments: int = 0
+    pool_orders: int = 0
     skipped: bool = False
 
 
@@ -77,8 +81,10 @@ def build_demo_party(*, street_code: str = "LX", now: datetime | None = None) ->
     with transaction.atomic(), outbox.muted():
         verified = _members(report, community, dispatcher, now)
         _demo_login_member(community, dispatcher, now, verified)
+        _granted_posts(community, dispatcher, now)
         _wishes(report, community, dispatcher, verified, now)
         _commitments(report, verified, now)
+        report.pool_orders = _pool_orders(community, dispatcher, verified, now)
         with clock.travel_to(now - timedelta(days=2)):
             points.points_record_service(
                 member_id=verified[1].pk, actor=dispatcher, hours=3, note="社区义诊"
@@ -167,7 +173,12 @@ def _wishes(report, community, dispatcher, verified, now) -> None:
         if status == WishStatus.CLAIMED:
             continue
         with clock.travel_to(start + timedelta(days=4)):
-            wishes.wish_fulfil(wish_id=wish.pk, actor=claimer.user, note="已送到家中，老人很高兴")
+            wishes.wish_fulfil(
+                wish_id=wish.pk,
+                actor=claimer.user,
+                note="已送到家中，老人很高兴",
+                photo=_photo(f"wish-{n + 1}.png") if n == 0 else None,
+            )
         if status == WishStatus.FULFILLED:
             continue
         with clock.travel_to(start + timedelta(days=5)):
@@ -201,3 +212,129 @@ def _commitments(report, verified, now) -> None:
                     note="已按承诺完成，居民反映良好",
                     done_on=(now - timedelta(days=5)).date(),
                 )
+
+
+def _photo(name: str):
+    """A small generated picture standing in for a fulfilment photo."""
+    import io
+
+    from django.core.files.base import ContentFile
+    from PIL import Image, ImageDraw
+
+    image = Image.new("RGB", (320, 200), (236, 244, 250))
+    draw = ImageDraw.Draw(image)
+    draw.rectangle((40, 40, 280, 160), outline=(200, 40, 40), width=6)
+    out = io.BytesIO()
+    image.save(out, format="PNG")
+    return ContentFile(out.getvalue(), name=name)
+
+
+# The demo logins of the posts the community grants a verified member (demo/street.py).
+GRANTED = [
+    ("demo_second_building_head", PostRole.SECOND_BUILDING_HEAD, "区图书馆", "读书分享"),
+    ("demo_grid_volunteer", PostRole.GRID_VOLUNTEER, "区人社局", "政策咨询"),
+]
+
+
+def _granted_posts(community, dispatcher, now) -> None:
+    """The demo second building head and grid volunteer: registered, verified members of
+    the community who hold the post it granted them (on the demo compound / grid)."""
+    for n, (username, role, employer, skills) in enumerate(GRANTED):
+        post = (
+            Post.objects.filter(role=role, area__path__startswith=community.path)
+            .select_related("user", "area")
+            .filter(user__username=username)
+            .first()
+        )
+        if post is None or PartyMember.objects.filter(user=post.user).exists():
+            continue
+        with clock.travel_to(now - timedelta(days=35 - n)):
+            member = members.member_register(
+                community=community,
+                phone=f"{MEMBER_PHONE_PREFIX}{98 - n:04d}",
+                name=f"{post.user.last_name}{post.user.first_name}",
+                employer=employer,
+                branch="机关党支部",
+                skills=skills,
+                availability="周末",
+                password=MEMBER_PASSWORD,
+            )
+            members.member_verify(member_id=member.pk, actor=dispatcher, login=post.user)
+            members.member_grant_post(
+                member_id=member.pk, actor=dispatcher, role=role, area_code=post.area.code
+            )
+
+
+# Residents' requests put into the open pool (党员接单), and where each ends up.
+POOL = [
+    ("楼道里堆放的旧家具需要帮忙搬走", "waiting"),
+    ("想请人帮独居老人换一下厨房的灯泡", "waiting"),
+    ("小区门口的共享单车乱停，希望有人协调整理", "returned"),
+    ("老人不会用手机缴水电费，想请人教一教", "claimed"),
+    ("楼下花坛的枯枝需要清理", "resolved"),
+    ("帮行动不便的老人取一下药", "closed_satisfied"),
+    ("给孩子们的阅览角捐一批旧书并整理上架", "closed_basic"),
+    ("单元门禁卡坏了，想请人帮忙联系物业", "withdrawn"),
+]
+
+
+def _pool_orders(community, dispatcher, verified, now) -> int:
+    from orders import services
+    from orders.models import Category, Channel, Nature, Rating, Urgency
+
+    area = (
+        community.__class__.objects.filter(
+            path__startswith=community.path, level=AreaLevel.MICROGRID
+        )
+        .order_by("path")
+        .first()
+    )
+    category = Category.objects.filter(is_active=True).order_by("sort_order", "code").first()
+    if area is None or category is None:
+        return 0
+    made = 0
+    for n, (text, fate) in enumerate(POOL):
+        claimer = verified[n % len(verified)].user
+        start = now - timedelta(days=12 - n, hours=3)
+        with clock.travel_to(start):
+            order = services.order_place(
+                category=category,
+                area=area,
+                description=text,
+                resident_phone=f"1990004{n + 1:04d}",
+                resident_name="居民",
+                nature=Nature.HELP,
+                urgency=Urgency.NORMAL,
+                channel=Channel.MOBILE,
+            )
+        made += 1
+        with clock.travel_to(start + timedelta(hours=2)):
+            services.order_to_pool(order_id=order.pk, actor=dispatcher, note="适合在职党员认领")
+        if fate == "waiting":
+            continue
+        if fate == "withdrawn":
+            with clock.travel_to(start + timedelta(days=3)):
+                services.order_withdraw_from_pool(
+                    order_id=order.pk, actor=dispatcher, reason="需要物业处理，改为派单"
+                )
+            continue
+        with clock.travel_to(start + timedelta(hours=5)):
+            services.order_claim(order_id=order.pk, actor=claimer)
+        if fate == "returned":
+            with clock.travel_to(start + timedelta(days=1)):
+                services.order_return_to_pool(
+                    order_id=order.pk, actor=claimer, reason="需要和物业一起协调，个人难以完成"
+                )
+            continue
+        if fate == "claimed":
+            continue
+        with clock.travel_to(start + timedelta(days=1, hours=2)):
+            services.order_resolve(
+                order_id=order.pk, actor=claimer, result_note="已办好，居民在场确认"
+            )
+        if fate == "resolved":
+            continue
+        rating = Rating.SATISFIED if fate == "closed_satisfied" else Rating.BASIC
+        with clock.travel_to(start + timedelta(days=2)):
+            services.order_rate(order_id=order.pk, rating=rating, solved=True)
+    return made

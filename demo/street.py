@@ -129,6 +129,9 @@ DEMO_LOGINS = [
     ("demo_property", PostRole.PROPERTY_MANAGER, "compound", "赵", "海涛"),
     ("demo_unit", PostRole.UNIT_LIAISON, "community", "周", "文博"),
     ("demo_party_member", PostRole.PARTY_MEMBER, "community", "孙", "春梅"),
+    # Verified party members the community granted a post (demo/party.py registers them).
+    ("demo_second_building_head", PostRole.SECOND_BUILDING_HEAD, "compound", "何", "志明"),
+    ("demo_grid_volunteer", PostRole.GRID_VOLUNTEER, "grid", "许", "佳怡"),
 ]
 
 

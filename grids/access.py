@@ -124,4 +124,7 @@ INTAKE_ROLES = (
     PostRole.GRID_WORKER,
     PostRole.BUILDING_HEAD,
     PostRole.MICROGRID_LEADER,
+    # A verified party member serving in a building or a grid (granted by the community).
+    PostRole.SECOND_BUILDING_HEAD,
+    PostRole.GRID_VOLUNTEER,
 )

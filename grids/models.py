@@ -120,6 +120,9 @@ class PostRole(models.TextChoices):
     PROPERTY_MANAGER = "property_manager", _("物业")
     UNIT_LIAISON = "unit_liaison", _("成员单位联络员")
     PARTY_MEMBER = "party_member", _("在职党员")
+    # Posts the community grants a verified party member (parties.members.member_grant_post).
+    SECOND_BUILDING_HEAD = "second_building_head", _("第二楼组长")
+    GRID_VOLUNTEER = "grid_volunteer", _("网格志愿者")
 
 
 # The level of node each role is posted to.
@@ -133,6 +136,8 @@ ROLE_LEVEL: dict[str, int] = {
     PostRole.PROPERTY_MANAGER: AreaLevel.COMPOUND,
     PostRole.UNIT_LIAISON: AreaLevel.COMMUNITY,
     PostRole.PARTY_MEMBER: AreaLevel.COMMUNITY,
+    PostRole.SECOND_BUILDING_HEAD: AreaLevel.COMPOUND,
+    PostRole.GRID_VOLUNTEER: AreaLevel.GRID,
 }
 
 

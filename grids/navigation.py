@@ -75,6 +75,13 @@ NAV_ENTRIES: list[NavEntry] = [
     NavEntry("orders:notices", _("公告"), DISPATCH_ROLES, "community"),
     NavEntry("parties:member_home", _("党员服务"), (PostRole.PARTY_MEMBER,)),
     NavEntry("parties:staff_wishes", _("微心愿"), INTAKE_ROLES, "party"),
+    # The open pool (orders.views.pool): members claim there, dispatchers oversee it.
+    NavEntry(
+        "orders:pool",
+        _("党员接单"),
+        (PostRole.PARTY_MEMBER, PostRole.COMMUNITY_DISPATCHER, PostRole.STREET_OFFICIAL),
+        "party",
+    ),
     # Mirrors orders.selectors.stats.STATS_ROLES / RANKING_ROLES and
     # orders.stats.handlers.HANDLER_ROLES (issue 9).
     NavEntry(

@@ -118,6 +118,8 @@ def expected_datetime(order: Order) -> datetime | None:
 
 
 def agency(order: Order) -> str:
+    if order.status == Status.IN_POOL:
+        return _("社区（党员接单池）")
     if order.status == Status.AWAITING_DISPATCH or order.tier is None:
         return _("社区（待派单）")
     return Tier(order.tier).label
@@ -139,7 +141,8 @@ def request_row(order: Order, found: dict) -> dict:
     else:
         description = wall_description(order, names=(order.resident_name,))
     detail = order.get_status_display()
-    if order.tier is not None and order.status not in (*FINAL_STATUSES, Status.AWAITING_DISPATCH):
+    waiting = (*FINAL_STATUSES, Status.AWAITING_DISPATCH, Status.IN_POOL)
+    if order.tier is not None and order.status not in waiting:
         detail = f"{detail} · {Tier(order.tier).label}"
     return {
         "service_request_id": order.reference,

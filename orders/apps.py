@@ -8,3 +8,6 @@ class OrdersConfig(AppConfig):
 
     def ready(self) -> None:
         from orders import signals  # noqa: F401  (connects the area-move receivers)
+        from orders.selectors.pool import register_record_part
+
+        register_record_part()  # pool orders in the party member's service record

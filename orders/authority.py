@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from core.actors import SYSTEM, Actor
 from grids.access import DISPATCH_ROLES, access_for, area_in_scope
-from grids.models import AreaLevel
+from grids.models import AreaLevel, PostRole
 from orders.errors import OrderError
 from orders.lifecycle import Action
 
@@ -91,14 +91,34 @@ DISPATCHER_ACTIONS = frozenset(
         "callback",
         "note",
         "chase",
+        "to_pool",
+        "withdraw_pool",
     }
 )
+
+
+def pool_member_for(user: AbstractBaseUser | AnonymousUser, order):
+    """The user's verified party-member registration when it is to the order's community
+    and they hold the party-member post there (the open pool, 党员接单); else None."""
+    from parties.members import member_for_user
+
+    member = member_for_user(user)
+    if member is None or order.community_id is None or member.community_id != order.community_id:
+        return None
+    if not area_in_scope(user, member.community, roles=(PostRole.PARTY_MEMBER,)):
+        return None
+    return member
 
 
 def order_may(user: AbstractBaseUser | AnonymousUser, action: str, order) -> bool:
     """Whether a staff user may perform ``action`` on ``order`` (status aside)."""
     if action in HANDLER_ACTIONS:
         return is_order_handler(user, order)
+    if action == "claim":
+        return pool_member_for(user, order) is not None
+    if action == "return_to_pool":
+        # The member who claimed it, while they hold it.
+        return order.pool_member_id is not None and is_order_handler(user, order)
     if action in DISPATCHER_ACTIONS:
         return is_order_dispatcher(user, order)
     return False

@@ -30,6 +30,11 @@ The flow (居民点单 → 社区派单 → 委员接单 → 群众评单)::
   open original: it ends cancelled with reason "merged", and its resident follows the
   original's handling (the original's timeline records ``merged_in``). A flagged
   repeat may instead be kept (``keep_both``, no status change).
+* **to_pool** / **withdraw_pool** — instead of dispatching, a dispatcher puts the order
+  into the community's open pool (待党员接单), or takes it back to the queue;
+  **claim** (党员接单) — a verified party member of the community takes it (one claimer:
+  the row lock); they handle it as its handler (tier kept, the member as handler user) and
+  resolve it, or **return_to_pool** it with a reason. See ``POOL_MOVES`` and docs/party.md.
 
 ``MOVES`` is the single table of what is allowed; ``orders.services`` is the single writer
 that enforces it. Nothing else sets ``Order.status``.
@@ -50,6 +55,8 @@ class Status(models.TextChoices):
     AWAITING_RATING = "awaiting_rating", _("待评价")
     CLOSED = "closed", _("已办结")
     CANCELLED = "cancelled", _("已撤销")
+    # The open pool (党员接单, issue 13): waiting for a verified party member to claim it.
+    IN_POOL = "in_pool", _("待党员接单")
 
 
 class Action(models.TextChoices):
@@ -78,6 +85,11 @@ class Action(models.TextChoices):
     CALLBACK = "callback", _("电话回访")
     KEEP_BOTH = "keep_both", _("保留两单")
     MERGED_IN = "merged_in", _("并入重复诉求")
+    # The open pool (党员接单, issue 13).
+    TO_POOL = "to_pool", _("放入接单池")
+    WITHDRAW_POOL = "withdraw_pool", _("撤回接单池")
+    CLAIM = "claim", _("认领接单")
+    RETURN_TO_POOL = "return_to_pool", _("退回接单池")
 
 
 S = Status
@@ -106,11 +118,24 @@ MOVES: dict[str, tuple[frozenset[str], frozenset[str]]] = {
     A.MERGE: (frozenset({S.AWAITING_DISPATCH}), frozenset({S.CANCELLED})),
 }
 
-# A resident may cancel only before anyone signed for the order.
-RESIDENT_CANCELLABLE = frozenset({S.AWAITING_DISPATCH, S.AWAITING_SIGN})
+# The open pool (党员接单, issue 13), kept in one block: a dispatcher puts an order waiting
+# for dispatch into the community's pool (or takes it back); a verified party member of the
+# community claims it and handles it like a handler (resolve, extension), or hands it back
+# to the pool with a reason; staff may cancel it while it waits there.
+POOL_MOVES: dict[str, tuple[frozenset[str], frozenset[str]]] = {
+    A.TO_POOL: (frozenset({S.AWAITING_DISPATCH}), frozenset({S.IN_POOL})),
+    A.WITHDRAW_POOL: (frozenset({S.IN_POOL}), frozenset({S.AWAITING_DISPATCH})),
+    A.CLAIM: (frozenset({S.IN_POOL}), frozenset({S.IN_PROGRESS})),
+    A.RETURN_TO_POOL: (frozenset({S.IN_PROGRESS, S.EXTENSION_REQUESTED}), frozenset({S.IN_POOL})),
+}
+MOVES.update(POOL_MOVES)
+MOVES[A.CANCEL] = (MOVES[A.CANCEL][0] | {S.IN_POOL}, MOVES[A.CANCEL][1])
+
+# A resident may cancel only before anyone signed for (or claimed) the order.
+RESIDENT_CANCELLABLE = frozenset({S.AWAITING_DISPATCH, S.AWAITING_SIGN, S.IN_POOL})
 
 OPEN_STATUSES = frozenset(
-    {S.AWAITING_DISPATCH, S.AWAITING_SIGN, S.IN_PROGRESS, S.EXTENSION_REQUESTED}
+    {S.AWAITING_DISPATCH, S.AWAITING_SIGN, S.IN_PROGRESS, S.EXTENSION_REQUESTED, S.IN_POOL}
 )
 FINAL_STATUSES = frozenset({S.CLOSED, S.CANCELLED})
 

@@ -20,6 +20,7 @@ RESIDENT_STATUS = {
     Status.AWAITING_RATING: _("已办结，待评价"),
     Status.CLOSED: _("已办结"),
     Status.CANCELLED: _("已撤销"),
+    Status.IN_POOL: _("已受理，等待在职党员接单"),
 }
 # A status added later without resident words reads as "being arranged", never internal.
 FALLBACK = _("正在安排")

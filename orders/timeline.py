@@ -36,6 +36,11 @@ RESIDENT_WORDS = {
         "您反映的问题与社区正在办理的同一问题合并办理，下面是那张工单的进度，办理结果会同样告知您。"
     ),
     Action.MERGED_IN: gettext_lazy("其他居民反映的同一问题已并入本诉求一并办理。"),
+    # The open pool (党员接单).
+    Action.TO_POOL: gettext_lazy("社区已把您的诉求放入党员接单池，等待在职党员接单。"),
+    Action.WITHDRAW_POOL: gettext_lazy("社区正在重新派单。"),
+    Action.CLAIM: gettext_lazy("一位在职党员已接单，正在办理。"),
+    Action.RETURN_TO_POOL: gettext_lazy("接单党员无法继续办理，诉求已回到党员接单池。"),
 }
 RESIDENT_VISIBLE = frozenset(RESIDENT_WORDS)
 

@@ -11,6 +11,7 @@ from orders.views import (
     outbox,
     party,
     patch,
+    pool,
     projects,
     public,
     qrcodes,
@@ -37,5 +38,6 @@ urlpatterns = (
     + projects.urlpatterns
     + notices.urlpatterns
     + party.urlpatterns
+    + pool.urlpatterns
     + dashboards.urlpatterns
 )

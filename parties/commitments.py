@@ -37,7 +37,9 @@ def commitment_make(*, actor, title: str, starts_on: date | None, ends_on: date 
     )
 
 
-def fulfilment_record(*, actor, commitment_id: int, note: str, done_on: date | None):
+def fulfilment_record(*, actor, commitment_id: int, note: str, done_on: date | None, photo=None):
+    """A fulfilment record (践诺): a note, a date within the period, an optional photo
+    (checked by the form)."""
     member = member_for_user(actor)
     if member is None:
         raise PartyError("not_member", _("只有报到通过的党员可以记录践诺。"))
@@ -57,6 +59,7 @@ def fulfilment_record(*, actor, commitment_id: int, note: str, done_on: date | N
             community_path=commitment.community_path,
             note=note,
             done_on=done_on,
+            photo=photo or "",
             recorded_at=clock.now(),
         )
         points.points_award(

@@ -10,6 +10,7 @@ from django.db.models import Count, Q, Sum
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
+from parties import record
 from parties.models import (
     CommitmentFulfilment,
     MemberStatus,
@@ -19,6 +20,9 @@ from parties.models import (
 )
 from parties.points import month_range
 from parties.wishes.lifecycle import WishStatus
+
+# Rows per registered record part in one member's workbook.
+RECORD_LIMIT = 5000
 
 
 def _cell(value):
@@ -102,6 +106,13 @@ def member_record_xlsx(*, member: PartyMember) -> bytes:
             for w in wishes
         ],
     )
+    for part in record.parts():
+        _sheet(
+            workbook,
+            str(part.title),
+            [str(h) for h in part.header],
+            list(reversed(part.rows(member, RECORD_LIMIT))),
+        )
     entries = PointEntry.objects.filter(member=member).order_by("at", "id")
     _sheet(
         workbook,
@@ -149,6 +160,9 @@ def community_month_xlsx(*, community_path: str, day: date) -> bytes:
             spent=Sum("points", filter=Q(points__lt=0)),
         )
     }
+    extra = [
+        (part.month_title, part.month_counts(community_path, start, end)) for part in record.parts()
+    ]
     workbook = Workbook()
     workbook.remove(workbook.active)
     _sheet(
@@ -160,6 +174,7 @@ def community_month_xlsx(*, community_path: str, day: date) -> bytes:
             _("所在党支部"),
             _("践诺次数"),
             _("圆梦微心愿"),
+            *[str(title) for title, _counts in extra],
             _("获得积分"),
             _("兑换积分"),
         ],
@@ -170,6 +185,7 @@ def community_month_xlsx(*, community_path: str, day: date) -> bytes:
                 m["branch"],
                 fulfilled.get(m["id"], 0),
                 wishes.get(m["id"], 0),
+                *[counts.get(m["id"], 0) for _title, counts in extra],
                 (sums.get(m["id"]) or {}).get("earned") or 0,
                 -((sums.get(m["id"]) or {}).get("spent") or 0),
             ]

@@ -21,9 +21,9 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from core import clock, writer
+from core import audit, clock, writer
 from grids import access
-from grids.models import Area, AreaLevel, Post, PostRole
+from grids.models import ROLE_LEVEL, Area, AreaLevel, Post, PostRole
 from parties.errors import PartyError
 from parties.models import MemberStatus, PartyMember
 
@@ -151,4 +151,88 @@ def member_for_user(user) -> PartyMember | None:
         PartyMember.objects.select_related("community")
         .filter(user=user, status=MemberStatus.VERIFIED)
         .first()
+    )
+
+
+# --- posts the community grants a member (第二楼组长, 网格志愿者) ----------------------------
+
+# The posts community staff may grant a verified member, within the member's community.
+MEMBER_POSTS = (PostRole.SECOND_BUILDING_HEAD, PostRole.GRID_VOLUNTEER)
+
+
+def _verified_in_scope(*, member_id: int, actor) -> PartyMember:
+    member = lock_member(member_id)
+    if not access.area_in_scope(actor, member.community, roles=STAFF_ROLES):
+        raise PartyError("not_found", _("报到记录不存在。"))
+    if member.status != MemberStatus.VERIFIED or member.user_id is None:
+        raise PartyError("not_verified", _("只有审核通过的党员可以授予岗位。"))
+    return member
+
+
+def member_grant_post(*, member_id: int, actor, role: str, area_code: str) -> Post:
+    """Grant a verified member a second-building-head post on a compound, or a grid
+    volunteer's on a grid, of their own community (a repeat is a no-op)."""
+    if role not in MEMBER_POSTS:
+        raise PartyError("bad_role", _("请选择第二楼组长或网格志愿者。"))
+    with transaction.atomic():
+        member = _verified_in_scope(member_id=member_id, actor=actor)
+        area = Area.objects.filter(
+            code=(area_code or "").strip()[:64],
+            level=ROLE_LEVEL[role],
+            path__startswith=member.community_path,
+        ).first()
+        if area is None:
+            what = _("小区") if ROLE_LEVEL[role] == AreaLevel.COMPOUND else _("网格")
+            raise PartyError("bad_area", _("请选择本社区的一个%(what)s。") % {"what": what})
+        post, created = Post.objects.get_or_create(user=member.user, role=role, area=area)
+        if created:
+            audit.record(
+                action="post.grant",
+                actor=actor,
+                target=post,
+                summary=f"{member.name}: {role} @ {area.code}",
+            )
+        access.forget_access(member.user)
+    return post
+
+
+def member_revoke_post(*, member_id: int, actor, post_id) -> None:
+    """Take back a post granted with ``member_grant_post`` (not the party-member post)."""
+    with transaction.atomic():
+        member = _verified_in_scope(member_id=member_id, actor=actor)
+        try:
+            post_pk = int(str(post_id))
+        except (TypeError, ValueError):
+            post_pk = 0
+        post = Post.objects.filter(pk=post_pk, user=member.user, role__in=MEMBER_POSTS).first()
+        if post is None:
+            raise PartyError("not_found", _("这个岗位不存在。"))
+        audit.record(
+            action="post.revoke",
+            actor=actor,
+            target=post,
+            summary=f"{member.name}: {post.role} @ {post.area_id}",
+        )
+        post.delete()
+        access.forget_access(member.user)
+
+
+def member_posts(*, member: PartyMember) -> list[Post]:
+    """The posts granted to the member (one query)."""
+    if member.user_id is None:
+        return []
+    return list(
+        Post.objects.filter(user_id=member.user_id, role__in=MEMBER_POSTS)
+        .select_related("area")
+        .order_by("role", "area__path")
+    )
+
+
+def grantable_areas(*, member: PartyMember) -> list[Area]:
+    """Compounds and grids of the member's community, for the grant form (one query)."""
+    return list(
+        Area.objects.filter(
+            path__startswith=member.community_path,
+            level__in=[ROLE_LEVEL[r] for r in MEMBER_POSTS],
+        ).order_by("level", "path")[:300]
     )

@@ -121,6 +121,9 @@ class MicroWish(models.Model):
         MemberUnit, null=True, blank=True, on_delete=models.PROTECT, related_name="wishes"
     )
     fulfil_note = models.CharField(max_length=500, blank=True)
+    # Optional, stored like an order's photos (default storage, by month); shown to the
+    # community's staff, the claimer and the resident who posted it — not on the wall.
+    fulfil_photo = models.ImageField(_("完成照片"), upload_to="wishes/%Y/%m/", blank=True)
     posted_at = models.DateTimeField()
     verified_at = models.DateTimeField(null=True, blank=True)
     released_at = models.DateTimeField(null=True, blank=True)
@@ -186,6 +189,7 @@ class PointKind(models.TextChoices):
     WISH = "wish", _("圆梦微心愿")
     COMMITMENT = "commitment", _("践行承诺")
     SERVICE = "service", _("志愿服务")
+    POOL_ORDER = "pool_order", _("党员接单")
     REDEMPTION = "redemption", _("积分兑换")
     CORRECTION = "correction", _("更正")
 
@@ -247,6 +251,8 @@ class CommitmentFulfilment(models.Model):
     commitment = models.ForeignKey(Commitment, on_delete=models.PROTECT, related_name="fulfilments")
     community_path = models.CharField(max_length=255)
     note = models.CharField(_("践诺情况"), max_length=500)
+    # Optional, stored like an order's photos; shown to the member and community staff.
+    photo = models.ImageField(_("践诺照片"), upload_to="commitments/%Y/%m/", blank=True)
     done_on = models.DateField(_("日期"))
     recorded_at = models.DateTimeField()
 

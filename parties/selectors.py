@@ -169,3 +169,24 @@ def wish_communities(*, user) -> list[Area]:
         .filter(level=AreaLevel.COMMUNITY)
         .order_by("path")[:50]
     )
+
+
+def fulfilment_for_user(*, user, fulfilment_id: int):
+    """A fulfilment record the user may see — their own, or of a member of a community
+    their staff posts cover — else 404."""
+    from parties.members import member_for_user
+    from parties.models import CommitmentFulfilment
+
+    rows = CommitmentFulfilment.objects.filter(pk=fulfilment_id)
+    member = member_for_user(user)
+    if member is not None:
+        row = rows.filter(commitment__member=member).first()
+        if row is not None:
+            return row
+    if access.has_role(user, *STAFF_ROLES):
+        row = rows.filter(
+            access.scope_q(user, path_field="community_path", roles=STAFF_ROLES)
+        ).first()
+        if row is not None:
+            return row
+    raise Http404

@@ -11,21 +11,25 @@ from datetime import datetime
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core import clock
+from core import forms as core_forms
 from core.errors import DomainError
+from core.forms import PhotoField
 from grids import access
 from grids.access import INTAKE_ROLES
 from grids.models import AreaLevel, MemberUnit, PostRole
 from grids.selectors import area_for_user, areas_of_level_in_scope
-from parties import commitments, exports, members, points, selectors
+from parties import commitments, exports, members, points, record, selectors
+from parties.errors import PartyError
 from parties.members import STAFF_ROLES
+from parties.models import MemberStatus
 from parties.wishes import services as wishes
 from parties.wishes.lifecycle import WishCategory, WishStatus, allowed_actions
 
@@ -65,6 +69,21 @@ class FulfilmentForm(forms.Form):
     done_on = forms.DateField(
         label=gettext_lazy("日期"), widget=forms.DateInput(attrs={"type": "date"})
     )
+    photo = PhotoField(label=gettext_lazy("照片（选填）"))
+
+
+class PhotoForm(core_forms.Form):
+    """A wish fulfilment's optional photo (a real image, 5 MB at most)."""
+
+    photo = PhotoField(label=gettext_lazy("照片（选填）"))
+
+
+def _photo(request: HttpRequest):
+    """The checked photo of a fulfil post, or raise ``PartyError`` with the form's message."""
+    form = PhotoForm(request.POST, request.FILES)
+    if not form.is_valid():
+        raise PartyError("bad_photo", " ".join(form.errors.get("photo", [])))
+    return form.cleaned_data["photo"]
 
 
 def _member(request: HttpRequest):
@@ -127,9 +146,12 @@ def commitment_make(request: HttpRequest) -> HttpResponse:
 @require_POST
 def fulfilment_record(request: HttpRequest, commitment_id: int) -> HttpResponse:
     _member(request)
-    form = FulfilmentForm(request.POST)
+    form = FulfilmentForm(request.POST, request.FILES)
     if not form.is_valid():
-        messages.error(request, _("请填写践诺情况和日期。"))
+        photo_errors = form.errors.get("photo")
+        messages.error(
+            request, " ".join(photo_errors) if photo_errors else _("请填写践诺情况和日期。")
+        )
         return redirect("parties:member_home")
     try:
         commitments.fulfilment_record(
@@ -180,10 +202,14 @@ def community_export(request: HttpRequest) -> HttpResponse:
     return _xlsx(content, f"party-{community.code}-{day:%Y-%m}.xlsx")
 
 
+def _fulfil(request: HttpRequest, **kw):
+    return wishes.wish_fulfil(note=request.POST.get("note", ""), photo=_photo(request), **kw)
+
+
 MEMBER_MOVES = {
-    "claim": lambda p, **kw: wishes.wish_claim(**kw),
-    "unclaim": lambda p, **kw: wishes.wish_unclaim(reason=p.get("reason", ""), **kw),
-    "fulfil": lambda p, **kw: wishes.wish_fulfil(note=p.get("note", ""), **kw),
+    "claim": lambda r, **kw: wishes.wish_claim(**kw),
+    "unclaim": lambda r, **kw: wishes.wish_unclaim(reason=r.POST.get("reason", ""), **kw),
+    "fulfil": _fulfil,
 }
 
 
@@ -195,8 +221,8 @@ def member_wish_move(request: HttpRequest, wish_id: int, action: str) -> HttpRes
         raise Http404
     selectors.member_wish_id(member=member, wish_id=wish_id)
     try:
-        MEMBER_MOVES[action](request.POST, wish_id=wish_id, actor=request.user)
-    except wishes.WishError as exc:
+        MEMBER_MOVES[action](request, wish_id=wish_id, actor=request.user)
+    except (wishes.WishError, PartyError) as exc:
         if exc.code == "not_found":
             raise Http404 from None
         messages.error(request, exc.message)
@@ -235,6 +261,14 @@ def staff_member(request: HttpRequest, member_id: int) -> HttpResponse:
         "entries": list(selectors.member_points(member=member)[:100]),
         "balance": member.balance or 0,
         "commitments": selectors.member_commitments(member=member),
+        # Parts kept by other apps (the pool orders the member claimed: parties.record).
+        "parts": [(part, part.rows(member, 100)) for part in record.parts()],
+        # Posts the community granted (第二楼组长, 网格志愿者) and where it may grant them.
+        "posts": members.member_posts(member=member),
+        "grantable": members.grantable_areas(member=member)
+        if member.status == MemberStatus.VERIFIED
+        else [],
+        "member_post_roles": [(r, PostRole(r).label) for r in members.MEMBER_POSTS],
     }
     return render(request, "parties/staff_member.html", context)
 
@@ -251,6 +285,10 @@ STAFF_MEMBER_MOVES = {
     "service": lambda p, **kw: points.points_record_service(
         hours=p.get("hours", ""), note=p.get("note", ""), **kw
     ),
+    "grant": lambda p, **kw: members.member_grant_post(
+        role=p.get("role", ""), area_code=p.get("area", ""), **kw
+    ),
+    "revoke": lambda p, **kw: members.member_revoke_post(post_id=p.get("post", ""), **kw),
 }
 
 
@@ -322,13 +360,13 @@ def staff_wishes(request: HttpRequest) -> HttpResponse:
 
 
 STAFF_WISH_MOVES = {
-    "verify": lambda p, **kw: wishes.wish_verify(**kw),
-    "decline": lambda p, **kw: wishes.wish_decline(reason=p.get("reason", ""), **kw),
-    "release": lambda p, **kw: wishes.wish_release(**kw),
-    "claim": lambda p, **kw: wishes.wish_claim(unit_id=_int(p.get("unit")) or 0, **kw),
-    "fulfil": lambda p, **kw: wishes.wish_fulfil(note=p.get("note", ""), **kw),
-    "unclaim": lambda p, **kw: wishes.wish_unclaim(reason=p.get("reason", ""), **kw),
-    "confirm": lambda p, *, actor, wish_id: wishes.wish_confirm(wish_id=wish_id, staff=actor),
+    "verify": lambda r, **kw: wishes.wish_verify(**kw),
+    "decline": lambda r, **kw: wishes.wish_decline(reason=r.POST.get("reason", ""), **kw),
+    "release": lambda r, **kw: wishes.wish_release(**kw),
+    "claim": lambda r, **kw: wishes.wish_claim(unit_id=_int(r.POST.get("unit")) or 0, **kw),
+    "fulfil": _fulfil,
+    "unclaim": lambda r, **kw: wishes.wish_unclaim(reason=r.POST.get("reason", ""), **kw),
+    "confirm": lambda r, *, actor, wish_id: wishes.wish_confirm(wish_id=wish_id, staff=actor),
 }
 
 
@@ -348,7 +386,7 @@ def staff_wish_move(request: HttpRequest, wish_id: int, action: str) -> HttpResp
     if wish is None or action not in STAFF_WISH_MOVES:
         raise Http404
     try:
-        STAFF_WISH_MOVES[action](request.POST, wish_id=wish.pk, actor=request.user)
+        STAFF_WISH_MOVES[action](request, wish_id=wish.pk, actor=request.user)
     except DomainError as exc:
         messages.error(request, exc.message)
     else:
@@ -356,8 +394,46 @@ def staff_wish_move(request: HttpRequest, wish_id: int, action: str) -> HttpResp
     return redirect("parties:staff_wishes")
 
 
+def _image(field) -> FileResponse:
+    if not field:
+        raise Http404
+    try:
+        handle = field.open("rb")
+    except (FileNotFoundError, OSError):
+        raise Http404 from None
+    response = FileResponse(handle)
+    response["Cache-Control"] = "private, max-age=3600"
+    return response
+
+
+@login_required
+@require_GET
+def wish_photo(request: HttpRequest, wish_id: int) -> FileResponse:
+    """A wish's fulfilment photo: for the community's staff and grid workers, or the
+    member who claimed it."""
+    member = members.member_for_user(request.user)
+    wish = None
+    if member is not None:
+        wish = selectors.member_wishes(member=member).filter(pk=wish_id).first()
+    if wish is None and access.has_role(request.user, *WISH_STAFF_ROLES):
+        wish = selectors.staff_wishes(user=request.user).filter(pk=wish_id).first()
+    if wish is None:
+        raise Http404
+    return _image(wish.fulfil_photo)
+
+
+@login_required
+@require_GET
+def fulfilment_photo(request: HttpRequest, fulfilment_id: int) -> FileResponse:
+    """A fulfilment record's photo: for the member, or staff of the member's community."""
+    row = selectors.fulfilment_for_user(user=request.user, fulfilment_id=fulfilment_id)
+    return _image(row.photo)
+
+
 urlpatterns = [
     path("", member_home, name="member_home"),
+    path("wishes/<int:wish_id>/photo/", wish_photo, name="wish_photo"),
+    path("fulfilments/<int:fulfilment_id>/photo/", fulfilment_photo, name="fulfilment_photo"),
     path("wishes/<int:wish_id>/<slug:action>/", member_wish_move, name="member_wish_move"),
     path("commitments/", commitment_make, name="commitment_make"),
     path("commitments/<int:commitment_id>/fulfil/", fulfilment_record, name="fulfilment_record"),

@@ -117,6 +117,7 @@ class Scene:
     member_ids: list[int] = field(default_factory=list)
     wish_ids: list[int] = field(default_factory=list)
     commitment_ids: list[int] = field(default_factory=list)
+    fulfilment_ids: list[int] = field(default_factory=list)
     job_ids: list[int] = field(default_factory=list)
 
 
@@ -138,6 +139,14 @@ def build_scene() -> Scene:
         order_id=theirs_done.pk, actor=w.other_property_manager, result_note="已修好"
     )
     theirs = [their_new, Order.objects.get(pk=theirs_done.pk)]
+    # One order waiting in each community's open pool (党员接单).
+    ours.append(services.order_to_pool(order_id=world.place().pk, actor=w.dispatcher))
+    theirs.append(
+        services.order_to_pool(
+            order_id=world.place(area=w.other_microgrid, resident_phone="13900139000").pk,
+            actor=w.other_dispatcher,
+        )
+    )
     now = timezone.now()
     scene = Scene(world=world, superuser=SuperuserFactory(), ours=ours, theirs=theirs)
     for order in (ours[1], theirs[1]):
@@ -192,9 +201,13 @@ def add_party(scene: Scene) -> None:
         pending = register(community, phone=f"1350013{n}002", name="周建国")
         scene.member_ids += [member.pk, pending.pk]
         today = timezone.localdate()
-        scene.commitment_ids.append(
-            commitments.commitment_make(
-                actor=member.user, title="t", starts_on=today, ends_on=today + timedelta(days=9)
+        pledge = commitments.commitment_make(
+            actor=member.user, title="t", starts_on=today, ends_on=today + timedelta(days=9)
+        )
+        scene.commitment_ids.append(pledge.pk)
+        scene.fulfilment_ids.append(
+            commitments.fulfilment_record(
+                actor=member.user, commitment_id=pledge.pk, note="n", done_on=today, photo=png()
             ).pk
         )
         for status in WishStatus.values:
@@ -354,7 +367,7 @@ def valid_values(converter: str, name: str, scene: Scene) -> list[str]:
             + list(MeetingAction.values)
             + ["approve", "progress", "complete", "pin", "unpin", "withdraw"]
             + list(WishAction.values)
-            + ["redeem", "service", "correct"]
+            + ["redeem", "service", "correct", "grant", "revoke"]
         )
     if name in (
         "household_id",
@@ -366,6 +379,7 @@ def valid_values(converter: str, name: str, scene: Scene) -> list[str]:
         "member_id",
         "wish_id",
         "commitment_id",
+        "fulfilment_id",
         "job_id",
     ):
         return [str(i) for i in getattr(scene, name.replace("_id", "_ids"))]

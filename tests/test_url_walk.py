@@ -87,10 +87,12 @@ def _foreign_values(role: str, scene: Scene) -> dict[str, set[str]]:
         other_orders, codes = scene.theirs, {w.other_community.code, w.other_microgrid.code}
         members, wishes = scene.member_ids[half_m:], scene.wish_ids[half_w:]
         pledges = scene.commitment_ids[1:]
+        records = scene.fulfilment_ids[1:]
     elif role in THEIRS:
         other_orders, codes = scene.ours, {w.community.code, w.microgrid.code, w.grid.code}
         members, wishes = scene.member_ids[:half_m], scene.wish_ids[:half_w]
         pledges = scene.commitment_ids[:1]
+        records = scene.fulfilment_ids[:1]
     else:
         return {}
     from orders.models import CallbackTask, SupervisionItem
@@ -111,6 +113,7 @@ def _foreign_values(role: str, scene: Scene) -> dict[str, set[str]]:
         "member_id": {str(i) for i in members},
         "wish_id": {str(i) for i in wishes},
         "commitment_id": {str(i) for i in pledges},
+        "fulfilment_id": {str(i) for i in records},
     }
 
 

@@ -484,3 +484,6 @@ SIDAN_WISH_STALE_DAYS = env.int("SIDAN_WISH_STALE_DAYS", default=7)
 SIDAN_POINTS_WISH = env.int("SIDAN_POINTS_WISH", default=10)
 SIDAN_POINTS_COMMITMENT = env.int("SIDAN_POINTS_COMMITMENT", default=5)
 SIDAN_POINTS_SERVICE_HOUR = env.int("SIDAN_POINTS_SERVICE_HOUR", default=2)
+# A pool order (党员接单) closed 满意 / 基本满意 by the member who claimed it.
+SIDAN_POINTS_POOL_ORDER = env.int("SIDAN_POINTS_POOL_ORDER", default=10)
+SIDAN_POINTS_POOL_ORDER_BASIC = env.int("SIDAN_POINTS_POOL_ORDER_BASIC", default=5)

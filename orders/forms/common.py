@@ -9,37 +9,10 @@ from django.utils.translation import gettext_lazy as _
 from core import forms as core_forms
 from grids.models import Area, AreaLevel
 from orders.models import Category, Nature, Urgency, phone_validator
-from orders.services import MAX_PHOTOS
 
-MAX_PHOTO_BYTES = 5 * 1024 * 1024
-
-
-class MultipleImageInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleImageField(forms.ImageField):
-    """Up to ``MAX_PHOTOS`` images, each a real image no larger than 5 MB."""
-
-    widget = MultipleImageInput
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("required", False)
-        super().__init__(*args, **kwargs)
-        self.widget.attrs.setdefault("accept", "image/*")
-
-    def clean(self, data, initial=None):
-        files = [f for f in (data if isinstance(data, (list, tuple)) else [data]) if f]
-        if len(files) > MAX_PHOTOS:
-            raise ValidationError(_("最多上传 %(n)s 张照片。"), params={"n": MAX_PHOTOS})
-        cleaned = []
-        for f in files:
-            if f.size > MAX_PHOTO_BYTES:
-                raise ValidationError(
-                    _("照片“%(name)s”超过 5 MB，请压缩后再上传。"), params={"name": f.name}
-                )
-            cleaned.append(super().clean(f, initial))
-        return cleaned
+# The photo fields live in ``core.forms`` (party fulfilment photos use them too).
+MAX_PHOTO_BYTES = core_forms.MAX_PHOTO_BYTES
+MultipleImageField = core_forms.MultipleImageField
 
 
 class OrderPlaceForm(core_forms.Form):

@@ -312,6 +312,34 @@ class AskResidentForm(ActionForm):
     )
 
 
+# --- the open pool (党员接单) ---------------------------------------------------------
+
+
+class ToPoolForm(ActionForm):
+    note = forms.CharField(
+        label=_("说明（党员可见）"),
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class WithdrawPoolForm(ActionForm):
+    reason = forms.CharField(
+        label=_("撤回理由"), max_length=500, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class ClaimForm(ActionForm):
+    pass
+
+
+class ReturnToPoolForm(ActionForm):
+    reason = forms.CharField(
+        label=_("退回理由"), max_length=500, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
 ACTION_FORMS: dict[str, type[ActionForm]] = {
     Action.DISPATCH: DispatchForm,
     Action.SIGN: SignForm,
@@ -329,6 +357,10 @@ ACTION_FORMS: dict[str, type[ActionForm]] = {
     Action.KEEP_BOTH: KeepBothForm,
     Action.CHASE: ChaseForm,
     Action.SUPERVISE: SuperviseForm,
+    Action.TO_POOL: ToPoolForm,
+    Action.WITHDRAW_POOL: WithdrawPoolForm,
+    Action.CLAIM: ClaimForm,
+    Action.RETURN_TO_POOL: ReturnToPoolForm,
 }
 
 

@@ -242,6 +242,18 @@ class Order(models.Model):
         related_name="+",
         verbose_name=_("问题墙审核人"),
     )
+    # The open pool (党员接单, issue 13): when the order entered the pool (kept while it
+    # waits there), and the registered party member who claimed it — set on claim, cleared
+    # when they hand it back to the pool, kept after resolution for their service record.
+    pooled_at = models.DateTimeField(_("放入接单池时间"), null=True, blank=True)
+    pool_member = models.ForeignKey(
+        "parties.PartyMember",
+        verbose_name=_("接单党员"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="pool_orders",
+    )
     # PIPL: the resident's name and phone were removed (their request, or retention).
     anonymised_at = models.DateTimeField(_("个人信息删除时间"), null=True, blank=True)
 
@@ -297,6 +309,17 @@ class Order(models.Model):
             models.CheckConstraint(
                 condition=Q(tier__isnull=True) | Q(tier__gte=1, tier__lte=4),
                 name="order_tier_range",
+            ),
+            # In the open pool: nobody holds it yet, and it says since when.
+            models.CheckConstraint(
+                condition=~Q(status=Status.IN_POOL)
+                | (
+                    Q(handler_user__isnull=True)
+                    & Q(handler_unit__isnull=True)
+                    & Q(pool_member__isnull=True)
+                    & Q(pooled_at__isnull=False)
+                ),
+                name="order_pool_unheld",
             ),
         ]
 

@@ -356,6 +356,11 @@ STAFF_ACTIONS = (
     Action.RATE,
     Action.CANCEL,
     Action.MERGE,
+    # The open pool (党员接单).
+    Action.TO_POOL,
+    Action.WITHDRAW_POOL,
+    Action.CLAIM,
+    Action.RETURN_TO_POOL,
 )
 
 

@@ -53,6 +53,12 @@ from orders.services.lifecycle import (
     staff_cancel_refusal,
     to_queue,
 )
+from orders.services.pool import (
+    order_claim,
+    order_return_to_pool,
+    order_to_pool,
+    order_withdraw_from_pool,
+)
 from orders.services.privacy import anonymise_expired, order_wall_moderate, resident_erase
 from orders.services.supervision import (
     callback_record,
@@ -89,6 +95,10 @@ __all__ = [
     "order_add_note",
     "order_chase",
     "order_supervise",
+    "order_claim",
+    "order_return_to_pool",
+    "order_to_pool",
+    "order_withdraw_from_pool",
     "order_ask_resident",
     "order_approve_extension",
     "order_cancel",

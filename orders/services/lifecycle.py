@@ -25,6 +25,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from core import clock, writer
+from core import forms as core_forms
 from core.actors import RESIDENT, Actor
 from core.people import person_name
 from core.phones import is_landline, is_mobile, normalise_landline
@@ -67,8 +68,9 @@ from orders.services.common import (
     order_version,
     record_event,
 )
+from orders.services.pool_points import award_pool_points
 
-MAX_PHOTOS = 3
+MAX_PHOTOS = core_forms.MAX_PHOTOS  # per upload
 
 
 # --- helpers ----------------------------------------------------------------
@@ -201,6 +203,32 @@ def _move(
         repeated=lambda order: _is_repeat(order, action, actor, same),
         authorise=check_authority,
     )
+
+
+def staff_move(
+    action: str,
+    *,
+    order_id: int,
+    actor: AbstractBaseUser,
+    apply: Callable[[Order, datetime], Change],
+    seen: Seen,
+    authorise: Callable[[Order], None] | None = None,
+) -> Order:
+    """A staff move for writers kept in their own module (``orders.services.pool``): the
+    same ``_move`` every move goes through, with an optional own authority check."""
+    return _move(
+        order_id=order_id,
+        action=action,
+        actor=Actor.staff(actor),
+        apply=apply,
+        authorise=authorise,
+        **seen,
+    )
+
+
+def assign(order: Order, *, tier: int, handler_user, handler_unit, now: datetime) -> list[dict]:
+    """``_assign`` for writers kept in their own module."""
+    return _assign(order, tier=tier, handler_user=handler_user, handler_unit=handler_unit, now=now)
 
 
 def _by_staff(
@@ -657,6 +685,8 @@ def order_rate(
                 raise_supervision(order=order, kind=SupervisionKind.REPEAT_DISSATISFIED, at=now)
             return Change(Status.AWAITING_DISPATCH, note=comment, data=data)
         order.closed_at = now
+        if order.pool_member_id:
+            award_pool_points(order)  # a pool order closed satisfied (党员接单 points)
         return Change(
             Status.CLOSED, note=comment, data=events.rate_data(rating=rating, solved=solved)
         )

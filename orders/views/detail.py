@@ -172,6 +172,14 @@ def _perform(request: HttpRequest, order: Order, action: str, form: ActionForm) 
     if action == Action.SUPERVISE:
         services.order_supervise(order_id=order.pk, actor=user, note=data["note"])
         return order
+    if action == Action.TO_POOL:
+        return services.order_to_pool(**common, note=data["note"])
+    if action == Action.WITHDRAW_POOL:
+        return services.order_withdraw_from_pool(**common, reason=data["reason"])
+    if action == Action.CLAIM:
+        return services.order_claim(**common)
+    if action == Action.RETURN_TO_POOL:
+        return services.order_return_to_pool(**common, reason=data["reason"])
     if action == Action.NOTE:
         if order.status != data["expected_status"]:
             # A note is about what the user saw; say so if the order moved meanwhile.
@@ -232,6 +240,8 @@ def order_action(request: HttpRequest, order_id: int, action: str) -> HttpRespon
 def _after_action_url(return_to: str, order: Order) -> str:
     if return_to == "inbox":
         return reverse("orders:staff_inbox")
+    if return_to == "pool":
+        return reverse("orders:pool")
     return reverse("orders:staff_order", args=[order.pk])
 
 

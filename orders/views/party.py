@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils import timezone
@@ -157,7 +157,31 @@ def wishes_page(request: HttpRequest, code: str) -> HttpResponse:
     return render(request, "parties/public/wishes.html", context)
 
 
+def wish_photo(request: HttpRequest, code: str, wish_id: int) -> FileResponse:
+    """The fulfilment photo of the resident's own wish (their proved phone posted it)."""
+    community = public_selectors.wall_community(code=code)
+    phone = verification.verified_phone(request.session)
+    wish = next(
+        (
+            w
+            for w in party_selectors.resident_wishes(community=community, phone=phone)
+            if w.pk == wish_id
+        ),
+        None,
+    )
+    if wish is None or not wish.fulfil_photo:
+        raise Http404
+    try:
+        handle = wish.fulfil_photo.open("rb")
+    except OSError:
+        raise Http404 from None
+    response = FileResponse(handle)
+    response["Cache-Control"] = "private, max-age=3600"
+    return response
+
+
 urlpatterns = [
     path("c/<str:code>/join/", member_join, name="party_join"),
+    path("c/<str:code>/wishes/<int:wish_id>/photo/", wish_photo, name="party_wish_photo"),
     path("c/<str:code>/wishes/", wishes_page, name="party_wishes"),
 ]

@@ -279,12 +279,16 @@ def wish_unclaim(*, wish_id: int, actor, reason: str) -> MicroWish:
     )
 
 
-def wish_fulfil(*, wish_id: int, actor, note: str) -> MicroWish:
+def wish_fulfil(*, wish_id: int, actor, note: str, photo=None) -> MicroWish:
+    """The claimer (or staff for a member unit) fulfils the wish: a note and an optional
+    photo (already checked by the form: a real image, 5 MB at most)."""
     who = Actor.staff(actor)
 
     def apply(wish, now):
         wish.fulfil_note = clean(note, what=_("完成情况"), limit=500)
         wish.fulfilled_at = now
+        if photo:
+            wish.fulfil_photo = photo
         return writer.Change(WishStatus.FULFILLED, note=wish.fulfil_note)
 
     return _move(

@@ -14,11 +14,36 @@ from orders.lifecycle import MOVES, Action, QueueReason, Status, Tier, allowed_a
 from orders.models import CancelReason, Order, OrderEvent, Rating
 
 
-def drive_to(world, status: str) -> Order:
-    """Put a fresh order into ``status`` through the services only."""
+@pytest.fixture
+def pool_member(world):
+    """A verified party member of the world's community (the open pool's claimer)."""
+    from tests.parties.helpers import verified_member
+
+    world.member = verified_member(world)
+    return world.member
+
+
+def drive_to(world, status: str, *, pooled: bool = False) -> Order:
+    """Put a fresh order into ``status`` through the services only; ``pooled``: reach
+    办理中 / 延期待审 through the open pool (claimed by ``world.member``)."""
     order = world.place()
     if status == Status.AWAITING_DISPATCH:
         return order
+    if status == Status.IN_POOL or (
+        pooled and status in (Status.IN_PROGRESS, Status.EXTENSION_REQUESTED)
+    ):
+        services.order_to_pool(order_id=order.pk, actor=world.dispatcher)
+        if status == Status.IN_POOL:
+            return Order.objects.get(pk=order.pk)
+        services.order_claim(order_id=order.pk, actor=world.member.user)
+        if status == Status.IN_PROGRESS:
+            return Order.objects.get(pk=order.pk)
+        return services.order_request_extension(
+            order_id=order.pk,
+            actor=world.member.user,
+            until=timezone.now() + timedelta(days=30),
+            reason="需要联系物业配合",
+        )
     if status == Status.CANCELLED:
         return services.order_cancel(order_id=order.pk, reason=CancelReason.RESIDENT)
     services.order_dispatch(
@@ -91,6 +116,18 @@ def perform(world, action: str, order: Order) -> Order:
     if action == Action.MERGE:
         original = world.place(description="同一盏楼道灯")
         return services.order_merge(order_id=pk, actor=world.dispatcher, into=original)
+    if action == Action.TO_POOL:
+        return services.order_to_pool(order_id=pk, actor=world.dispatcher, note="适合党员认领")
+    if action == Action.WITHDRAW_POOL:
+        return services.order_withdraw_from_pool(
+            order_id=pk, actor=world.dispatcher, reason="久无人接，改为派单"
+        )
+    if action == Action.CLAIM:
+        return services.order_claim(order_id=pk, actor=world.member.user)
+    if action == Action.RETURN_TO_POOL:
+        return services.order_return_to_pool(
+            order_id=pk, actor=world.member.user, reason="本周出差，无法继续"
+        )
     raise AssertionError(action)
 
 
@@ -98,8 +135,8 @@ PAIRS = [(action, status) for action in MOVES for status in Status.values]
 
 
 @pytest.mark.parametrize(("action", "status"), PAIRS)
-def test_every_action_from_every_status(world, action, status):
-    order = drive_to(world, status)
+def test_every_action_from_every_status(world, pool_member, action, status):
+    order = drive_to(world, status, pooled=action == Action.RETURN_TO_POOL)
     assert order.status == status
     events_before = OrderEvent.objects.filter(order=order).count()
     sources, targets = MOVES[action]
@@ -136,6 +173,12 @@ def test_allowed_actions_matches_table():
         Action.REQUEST_EXTENSION,
         Action.ESCALATE,
         Action.RESOLVE,
+        Action.CANCEL,
+        Action.RETURN_TO_POOL,
+    }
+    assert set(allowed_actions(Status.IN_POOL)) == {
+        Action.WITHDRAW_POOL,
+        Action.CLAIM,
         Action.CANCEL,
     }
     assert allowed_actions(Status.CLOSED) == []

@@ -42,7 +42,15 @@ def test_dispatcher_sees_dispatch_only_while_awaiting_dispatch(world, client):
     order = world.place()
     client.force_login(world.dispatcher)
     html = client.get(detail_url(order)).content.decode()
-    assert action_buttons(html) == {"dispatch", "cancel", "merge", "chase", "note", "ask_resident"}
+    assert action_buttons(html) == {
+        "dispatch",
+        "to_pool",
+        "cancel",
+        "merge",
+        "chase",
+        "note",
+        "ask_resident",
+    }
     assert "13800138000" in html and "3栋楼道灯坏了一个星期" in html
     order = dispatched(world)
     html = client.get(detail_url(order)).content.decode()

@@ -80,7 +80,7 @@ def test_the_exports(world, member, django_assert_max_num_queries):
     response = client.get(f"/party/staff/members/{member.pk}/export/")
     assert response.status_code == 200
     book = load_workbook(io.BytesIO(response.content))
-    assert book.sheetnames == ["报到信息", "承诺践诺", "微心愿", "积分"]
+    assert book.sheetnames == ["报到信息", "承诺践诺", "微心愿", "党员接单", "积分"]
     notes = [row[3] for row in book["积分"].iter_rows(min_row=2, values_only=True)]
     assert "'=HYPERLINK()" in notes  # no formula from a user's text
     with django_assert_max_num_queries(12):
@@ -89,7 +89,7 @@ def test_the_exports(world, member, django_assert_max_num_queries):
             f"&month={clock.now():%Y-%m}"
         )
     rows = list(load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
-    assert rows[1][:7] == ("李红梅", "区税务局", "第二党支部", 1, 1, 15, 3)
+    assert rows[1][:8] == ("李红梅", "区税务局", "第二党支部", 1, 1, 0, 15, 3)
     other = Client()
     other.force_login(world.other_dispatcher)
     assert other.get(f"/party/staff/members/{member.pk}/export/").status_code == 404

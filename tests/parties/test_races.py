@@ -79,3 +79,39 @@ def test_two_redemptions_at_once_never_go_below_zero():
     errors = [r for r in results if isinstance(r, DomainError)]
     assert len(errors) == 1 and errors[0].code == "short"
     assert points.points_balance(member=member) == 2
+
+
+def test_two_members_claim_one_pool_order():
+    """党员接单: two members claim the same pool order at once — one wins, the other is
+    told who claimed it; one claim event, one handler."""
+    from orders import services
+    from orders.lifecycle import Action, Status
+    from orders.models import Order, OrderEvent
+
+    world = build_world()
+    first = verified_member(world, phone="13500135001")
+    second = verified_member(world, phone="13500135002", name="周建国")
+    order = world.place()
+    services.order_to_pool(order_id=order.pk, actor=world.dispatcher)
+    seen = services.order_version(order_id=order.pk)
+    results = race(
+        lambda: services.order_claim(
+            order_id=order.pk,
+            actor=first.user,
+            expected_status=Status.IN_POOL,
+            expected_version=seen,
+        ),
+        lambda: services.order_claim(
+            order_id=order.pk,
+            actor=second.user,
+            expected_status=Status.IN_POOL,
+            expected_version=seen,
+        ),
+    )
+    errors = [r for r in results if isinstance(r, DomainError)]
+    assert len(errors) == 1 and errors[0].code == "illegal_move"
+    order = Order.objects.get(pk=order.pk)
+    winner = first if order.pool_member_id == first.pk else second
+    assert order.status == Status.IN_PROGRESS and order.handler_user_id == winner.user_id
+    assert winner.name in errors[0].message and "认领接单" in errors[0].message
+    assert OrderEvent.objects.filter(order=order, action=Action.CLAIM).count() == 1

@@ -39,7 +39,8 @@ class Command(BaseCommand):
         party_work = (
             "already there"
             if party.skipped
-            else f"{party.members} members, {party.wishes} wishes, {party.commitments} commitments"
+            else f"{party.members} members, {party.wishes} wishes, "
+            f"{party.commitments} commitments, {party.pool_orders} pool orders"
         )
         self.stdout.write(
             self.style.SUCCESS(
