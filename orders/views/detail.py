@@ -27,6 +27,7 @@ from orders.lifecycle import Action, Status, Tier
 from orders.models import Order
 from orders.privacy import resident_view
 from orders.timeline import staff_rows
+from orders.units.suggest import dispatch_candidates
 from orders.views.board import counts_context
 from orders.views.inbox import render_inbox
 from orders.wall_scrub import scrub
@@ -56,13 +57,17 @@ def _action_forms(
 def _make_form(request: HttpRequest, order: Order, action: str, *, data, files=None) -> ActionForm:
     cls = ACTION_FORMS[action]
     kwargs = {"order": order, "auto_id": f"id_{action}_%s"}  # several forms on one page
+    suggestions = []
     if cls is DispatchForm:
         tier = _dispatch_tier(request, order)
-        kwargs |= {"tier": tier, "candidates": services.handler_candidates(order=order, tier=tier)}
+        # Tier 3: on-duty and resource-matching units first (orders/units/suggest.py).
+        candidates, suggestions = dispatch_candidates(order=order, tier=tier)
+        kwargs |= {"tier": tier, "candidates": candidates}
     elif action == Action.CANCEL:
         kwargs["originals"] = selectors.orders_for_user(user=request.user)
     form = cls(data, files, **kwargs) if data is not None else cls(**kwargs)
     form.action = action
+    form.unit_suggestions = suggestions
     return form
 
 

@@ -44,6 +44,12 @@ def allowed_actions(status: str) -> list[str]:
     return [action for action, (sources, _targets) in MOVES.items() if status in sources]
 
 
+class Evaluation(models.TextChoices):
+    SATISFIED = "satisfied", _("满意")
+    BASIC = "basic", _("基本满意")
+    DISSATISFIED = "dissatisfied", _("不满意")
+
+
 class DemandStatus(models.TextChoices):
     OPEN = "open", _("待匹配")
     MATCHED = "matched", _("已匹配")
