@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from core.actors import SYSTEM, Actor
 from grids.access import DISPATCH_ROLES, access_for, area_in_scope
-from grids.models import AreaLevel
+from grids.models import AreaLevel, PostRole
 from orders.errors import OrderError
 from orders.lifecycle import Action
 
@@ -48,12 +48,17 @@ def order_area_q(
     return q
 
 
+# A liaison's post sits on the community only to name it: a unit liaison sees their unit's
+# orders (as handler), not the community's (issue 12).
+AREA_SCOPE_ROLES = tuple(r for r in PostRole.values if r != PostRole.UNIT_LIAISON)
+
+
 def order_scope_q(user: AbstractBaseUser | AnonymousUser, *, prefix: str = "") -> Q:
     """Orders the user may see: in their posts' subtrees, or handled by them or their unit."""
     access = access_for(user)
     if access.is_superuser:
         return Q()
-    q = order_area_q(user, prefix=prefix)
+    q = order_area_q(user, prefix=prefix, roles=AREA_SCOPE_ROLES)
     if getattr(user, "pk", None):
         q |= Q(**{f"{prefix}handler_user_id": user.pk})
     unit_ids = access.member_unit_ids()

@@ -13,6 +13,9 @@ from orders.views import (
     public,
     qrcodes,
     supervision,
+    unit_reconcile,
+    unit_wall,
+    units,
     visits,
 )
 
@@ -34,4 +37,7 @@ urlpatterns = (
     + notices.urlpatterns
     + party.urlpatterns
     + dashboards.urlpatterns
+    + units.urlpatterns
+    + unit_reconcile.urlpatterns
+    + unit_wall.urlpatterns
 )

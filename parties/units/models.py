@@ -15,6 +15,7 @@ from parties.units.lifecycle import (
     DemandSource,
     DemandStatus,
     PartyOrgKind,
+    UnitProjectAction,
     UnitProjectStatus,
 )
 
@@ -244,7 +245,7 @@ class UnitProject(models.Model):
 
 class UnitProjectEvent(models.Model):
     project = models.ForeignKey(UnitProject, on_delete=models.CASCADE, related_name="events")
-    action = models.CharField(max_length=10)
+    action = models.CharField(max_length=10, choices=UnitProjectAction.choices)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
