@@ -58,7 +58,7 @@ def tier3_suggestions(*, order: Order) -> list[UnitSuggestion]:
     loads = unit_loads(ids)
     matching: dict[int, list] = {}
     for resource, remaining in unit_selectors.matching_resources(
-        community=order.community,
+        community=order.community_id,
         category_code=order.category.code,
         day=today,
         unit_ids=ids,

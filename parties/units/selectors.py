@@ -138,7 +138,7 @@ def remaining_capacity(*, resources: Iterable[UnitResource], month: dt.date) -> 
 
 def matching_resources(
     *,
-    community: Area,
+    community: Area | int,
     category_code: str,
     day: dt.date,
     unit_ids: Iterable[int] | None = None,
@@ -285,9 +285,9 @@ def has_evaluated(*, project: UnitProject, phone: str) -> bool:
 
 def duty_unit_ids(*, community_id: int, month: dt.date) -> set[int]:
     return set(
-        RotationDuty.objects.filter(community_id=community_id, month=month).values_list(
-            "unit_id", flat=True
-        )
+        RotationDuty.objects.filter(community_id=community_id, month=month)
+        .order_by()
+        .values_list("unit_id", flat=True)
     )
 
 
