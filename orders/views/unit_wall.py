@@ -27,9 +27,9 @@ def unit_wall(request: HttpRequest, code: str) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def unit_wall_project(request: HttpRequest, code: str, project_id: int) -> HttpResponse:
+def unit_wall_project(request: HttpRequest, code: str, unit_project_id: int) -> HttpResponse:
     community = public_selectors.wall_community(code=code)
-    project = selectors.wall_project(community=community, project_id=project_id)
+    project = selectors.wall_project(community=community, project_id=unit_project_id)
     phone = verification.verified_phone(request.session)
     if request.method == "POST":
         try:
@@ -43,7 +43,7 @@ def unit_wall_project(request: HttpRequest, code: str, project_id: int) -> HttpR
             messages.error(request, exc.message)
         else:
             messages.success(request, _("谢谢你的评价。"))
-        return redirect("orders:unit_wall_project", code=community.code, project_id=project.pk)
+        return redirect("orders:unit_wall_project", code=community.code, unit_project_id=project.pk)
     context = {
         "community": community,
         "project": project,
@@ -59,5 +59,5 @@ def unit_wall_project(request: HttpRequest, code: str, project_id: int) -> HttpR
 
 urlpatterns = [
     path("c/<str:code>/units/", unit_wall, name="unit_wall"),
-    path("c/<str:code>/units/<int:project_id>/", unit_wall_project, name="unit_wall_project"),
+    path("c/<str:code>/units/<int:unit_project_id>/", unit_wall_project, name="unit_wall_project"),
 ]

@@ -445,7 +445,7 @@ def demand_match(request: HttpRequest, demand_id: int) -> HttpResponse:
             form.add_error(None, exc.message)
         else:
             messages.success(request, _("已匹配，生成项目清单。"))
-            return redirect("orders:unit_project", project_id=project.pk)
+            return redirect("orders:unit_project", unit_project_id=project.pk)
     context["form"] = form
     return render(request, "orders/units/demand.html", context)
 
@@ -483,9 +483,9 @@ def project_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def project_detail(request: HttpRequest, project_id: int) -> HttpResponse:
+def project_detail(request: HttpRequest, unit_project_id: int) -> HttpResponse:
     require_role(request, UNIT_PAGE_ROLES)
-    project = selectors.project_for_user(user=request.user, project_id=project_id)
+    project = selectors.project_for_user(user=request.user, project_id=unit_project_id)
     is_dispatcher = selectors.is_dispatcher_of(request.user, project.community)
     actions = [a for a in allowed_actions(project.status) if a != "cancel" or is_dispatcher]
     context = {
@@ -508,9 +508,9 @@ PROJECT_MOVES = {
 
 @login_required
 @require_POST
-def project_move(request: HttpRequest, project_id: int, action: str) -> HttpResponse:
+def project_move(request: HttpRequest, unit_project_id: int, action: str) -> HttpResponse:
     require_role(request, UNIT_PAGE_ROLES)
-    project = selectors.project_for_user(user=request.user, project_id=project_id)
+    project = selectors.project_for_user(user=request.user, project_id=unit_project_id)
     if action not in PROJECT_MOVES:
         raise Http404
     try:
@@ -519,7 +519,7 @@ def project_move(request: HttpRequest, project_id: int, action: str) -> HttpResp
         messages.error(request, exc.message)
     else:
         messages.success(request, _("已保存。"))
-    return redirect("orders:unit_project", project_id=project.pk)
+    return redirect("orders:unit_project", unit_project_id=project.pk)
 
 
 # --- monthly rotation -----------------------------------------------------------------------------
@@ -589,9 +589,9 @@ urlpatterns = [
     path("staff/demands/<int:demand_id>/match/", demand_match, name="demand_match"),
     path("staff/demands/<int:demand_id>/close/", demand_close, name="demand_close"),
     path("staff/unit-projects/", project_list, name="unit_projects"),
-    path("staff/unit-projects/<int:project_id>/", project_detail, name="unit_project"),
+    path("staff/unit-projects/<int:unit_project_id>/", project_detail, name="unit_project"),
     path(
-        "staff/unit-projects/<int:project_id>/<slug:action>/",
+        "staff/unit-projects/<int:unit_project_id>/<slug:action>/",
         project_move,
         name="unit_project_move",
     ),
