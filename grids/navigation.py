@@ -76,6 +76,8 @@ NAV_ENTRIES: list[NavEntry] = [
         "community",
     ),
     NavEntry("orders:rotation", _("月度轮值"), DISPATCH_ROLES, "community"),
+    # Mirrors parties.units.orgs.IMPORT_ROLES.
+    NavEntry("parties:party_orgs", _("党组织"), DISPATCH_ROLES, "party"),
     NavEntry("parties:member_home", _("党员服务"), (PostRole.PARTY_MEMBER,)),
     NavEntry("parties:staff_wishes", _("微心愿"), INTAKE_ROLES, "party"),
     # Mirrors orders.selectors.stats.STATS_ROLES / RANKING_ROLES (issue 9).
