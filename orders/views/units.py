@@ -36,7 +36,7 @@ from parties.units import selectors, services
 from parties.units.lifecycle import DemandSource, DemandStatus, UnitProjectStatus, allowed_actions
 from parties.units.selectors import UNIT_PAGE_ROLES
 
-DATE_INPUT = forms.DateInput(attrs={"type": "date"})
+DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 def category_choices() -> list[tuple[str, str]]:
