@@ -8,7 +8,7 @@ import datetime as dt
 from datetime import datetime
 
 import pytest
-from django.db import IntegrityError, transaction
+from django.db import DatabaseError, IntegrityError, transaction
 
 from core import clock
 from grids.models import UnitKind
@@ -418,3 +418,17 @@ def test_profile_update_checks_kind_period_and_paired_areas(world):
             active_from=None,
             active_until=None,
         )
+
+
+def test_the_database_refuses_to_edit_or_delete_a_confirmed_month(world):
+    entry = services.reconciliation_confirm(
+        actor=world.dispatcher, unit=world.unit, month=dt.date(2026, 2, 1), figures=FIGURES
+    )
+    for write in (
+        lambda: Reconciliation.objects.filter(pk=entry.pk).update(returned=9),
+        lambda: Reconciliation.objects.filter(pk=entry.pk).delete(),
+    ):
+        with pytest.raises(DatabaseError), transaction.atomic():
+            write()
+    entry.refresh_from_db()
+    assert entry.returned == 0
