@@ -338,6 +338,7 @@ def test_the_dispatch_form_suggests_on_duty_and_matching_units_at_tier_3(world, 
     assert 'data-testid="unit-suggestions"' in html
     # The on-duty unit is offered first in the suggestions and in the select.
     assert html.index("区卫健局") < html.index("区城管局")
+    assert f"/staff/demands/?order={order.reference}" in html  # or list it as a demand
     tier1 = client.get(f"/staff/orders/{order.pk}/?tier=1", HTTP_HX_REQUEST="true")
     assert 'data-testid="unit-suggestions"' not in tier1.content.decode()
 
