@@ -280,10 +280,10 @@ class DemandForm(core_forms.Form):
         label=gettext_lazy("来源工单编号"), max_length=32, required=False
     )
     visit_id = forms.IntegerField(
-        label=gettext_lazy("来源走访记录编号"), required=False, min_value=1
+        label=gettext_lazy("来源走访记录编号"), required=False, min_value=1, max_value=2**31 - 1
     )
     meeting_id = forms.IntegerField(
-        label=gettext_lazy("来源议事会编号"), required=False, min_value=1
+        label=gettext_lazy("来源议事会编号"), required=False, min_value=1, max_value=2**31 - 1
     )
 
     def __init__(self, *args, communities, **kwargs):
