@@ -52,7 +52,10 @@ def parse_month(request: HttpRequest, default: dt.date) -> dt.date:
     raw = request.GET.get("month", "")
     if raw:
         try:
-            return dt.datetime.strptime(raw, "%Y-%m").date()
+            month = dt.datetime.strptime(raw, "%Y-%m").date()
+            if not 2000 <= month.year <= 2100:
+                raise ValueError(raw)
+            return month
         except ValueError:
             messages.error(
                 request, _("月份格式应为 YYYY-MM，已显示%(m)s。") % {"m": f"{default:%Y-%m}"}

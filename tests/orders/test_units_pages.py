@@ -273,8 +273,11 @@ def test_rotation_page_saves_ahead_and_refuses_the_past(world, alliance):
         {"unit": ["x"]},
     )
     assert RotationDuty.objects.count() == 1
-    page = client.get(f"/staff/rotation/?community={world.community.code}&month=2026-13")
-    assert page.status_code == 200 and "月份格式应为" in page.content.decode()
+    for bad in ("2026-13", "0001-01", "9999-12", "x" * 300):
+        page = client.get(f"/staff/rotation/?community={world.community.code}&month={bad}")
+        assert page.status_code == 200 and "月份格式应为" in page.content.decode()
+        page = client.get(f"/staff/units/{world.unit.pk}/reconciliation/?month={bad}")
+        assert page.status_code == 200 and "月份格式应为" in page.content.decode()
 
 
 def test_reconciliation_page_confirm_locks_and_xlsx_downloads(world, alliance):
