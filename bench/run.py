@@ -86,6 +86,7 @@ PAGES = [
         "/staff/units/{unit}/reconciliation/",
     ),
     ("unit_wall", "community wall of unit projects", None, "/c/LX01/units/"),
+    ("party_orgs", "party organisation tree", "demo_dispatcher", "/party/orgs/"),
     ("resident_form", "resident form GET", None, "/r/"),
     ("qr_form", "QR form GET", None, "/r/{micro}/"),
     ("submit", "resident submit POST", None, "/r/{micro}/"),
