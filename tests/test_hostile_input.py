@@ -35,7 +35,7 @@ from django.utils import timezone
 from orders import services, verification
 from orders.forms.staff import ACTION_FORMS
 from orders.lifecycle import Tier
-from orders.models import CallbackTask, Order, SupervisionItem, SupervisionKind
+from orders.models import CallbackTask, ExportJob, Order, SupervisionItem, SupervisionKind
 from tests.factories import SuperuserFactory
 from tests.orders.conftest import World, build_world
 from tests.orders.public_helpers import PHONE, png
@@ -121,6 +121,7 @@ class Scene:
     resource_ids: list[int] = field(default_factory=list)
     demand_ids: list[int] = field(default_factory=list)
     unit_project_ids: list[int] = field(default_factory=list)
+    job_ids: list[int] = field(default_factory=list)
 
 
 def build_scene() -> Scene:
@@ -159,7 +160,25 @@ def build_scene() -> Scene:
     add_grid_work(scene)
     add_party(scene)
     add_units(scene)
+    add_export_jobs(scene)
     return scene
+
+
+def add_export_jobs(scene: Scene) -> None:
+    """A finished export of the street official's and a queued one of a dispatcher's:
+    nobody else may open either."""
+    from orders.stats import exports
+
+    w = scene.world
+    done = ExportJob.objects.create(
+        user=w.street_official, params={"area": w.street.code}, filename="s.xlsx"
+    )
+    exports.run(done.pk)
+    queued = ExportJob.objects.create(
+        user=w.dispatcher, params={"area": w.community.code}, filename="d.xlsx"
+    )
+    scene.job_ids += [done.pk, queued.pk]
+
 
 
 def add_units(scene: Scene) -> None:
@@ -404,6 +423,7 @@ def valid_values(converter: str, name: str, scene: Scene) -> list[str]:
         "resource_id",
         "demand_id",
         "unit_project_id",
+        "job_id",
     ):
         return [str(i) for i in getattr(scene, name.replace("_id", "_ids"))]
     if name == "token":

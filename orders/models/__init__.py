@@ -36,7 +36,14 @@ from orders.models.projects import (
     ProjectHand,
     ProjectThreshold,
 )
-from orders.models.stats import DailyCount, FillState
+from orders.models.stats import (
+    DailyCount,
+    ExportJob,
+    ExportStatus,
+    FillState,
+    HandlerFact,
+    MonthlyCount,
+)
 from orders.models.supervision import (
     CallbackStatus,
     CallbackTask,
@@ -48,6 +55,10 @@ from orders.models.visits import VisitOrder
 
 __all__ = [
     "DailyCount",
+    "ExportJob",
+    "ExportStatus",
+    "HandlerFact",
+    "MonthlyCount",
     "FillState",
     "Notice",
     "NoticeSubscription",
