@@ -23,7 +23,7 @@ from django.utils import timezone
 from core import clock, outbox
 from grids.models import Area, AreaLevel, MemberUnit, Post, PostRole, UnitKind, Visit
 from orders.units.reconcile import unit_month_figures
-from parties.units import services
+from parties.units import selectors, services
 from parties.units.lifecycle import DemandSource, PartyOrgKind
 from parties.units.models import PartyOrg, UnitResource
 
@@ -237,11 +237,15 @@ def _demands_and_projects(report, community, dispatcher, resources, now, *, firs
     # First community: planned, in progress, done (evaluated), cancelled, and one open demand.
     # The others: one under way and one done.
     plan = ["done", "in_progress", "planned", "cancelled"] if first else ["done", "in_progress"]
+    month = (timezone.localdate(now) - timedelta(days=10)).replace(day=1)
     for demand, state in zip(demands, plan, strict=False):
-        matches = by_category.get(demand.category_code) or resources
-        if not matches:
+        # A resource of the need's category with capacity left, else any with some left.
+        candidates = by_category.get(demand.category_code, []) + resources
+        left = selectors.remaining_capacity(resources=resources, month=month)
+        chosen = next((r for r in candidates if left[r.pk] > 0), None)
+        if chosen is None:
             continue
-        _project(report, community, dispatcher, demand, matches[0], state, now)
+        _project(report, community, dispatcher, demand, chosen, state, now)
 
 
 def _an_order_reference(community) -> str:
