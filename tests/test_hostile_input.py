@@ -180,7 +180,6 @@ def add_export_jobs(scene: Scene) -> None:
     scene.job_ids += [done.pk, queued.pk]
 
 
-
 def add_units(scene: Scene) -> None:
     """Per community: a member unit with a resource, a demand item and a project under way."""
     from grids.models import MemberUnit
