@@ -51,8 +51,8 @@ SWEEP = os.environ.get("BENCH_SWEEP", "1") not in ("0", "", "false")
 PASSWORD = os.environ.get("SIDAN_DEMO_PASSWORD", "sidan-demo-2026")
 BASE = f"http://127.0.0.1:{PORT}"
 
-# (key, label, login, path) — the path may name {order}, {category}, {micro}, {waiting}
-# (three orders waiting for dispatch, as query parameters) found in the data.
+# (key, label, login, path) — the path may name {order}, {category}, {micro}, {unit} and
+# {waiting} (three orders waiting for dispatch, as query parameters) found in the data.
 PAGES = [
     ("ceiling", "ceiling: bare 25-row table", "demo_dispatcher", "/bench/ceiling/"),
     ("board", "dispatch board, default queue", "demo_dispatcher", "/staff/board/"),
@@ -90,6 +90,19 @@ PAGES = [
     ("risk", "risk list (dispatcher)", "demo_dispatcher", "/grids/disputes/"),
     ("pool_member", "open pool (party member)", "demo_party_member", "/staff/pool/"),
     ("pool_dispatcher", "open pool (dispatcher)", "demo_dispatcher", "/staff/pool/"),
+    ("units", "member units (dispatcher)", "demo_dispatcher", "/staff/units/"),
+    ("unit", "member unit profile and resources", "demo_unit", "/staff/units/{unit}/"),
+    ("demands", "demand list", "demo_dispatcher", "/staff/demands/"),
+    ("unit_projects", "unit project list", "demo_dispatcher", "/staff/unit-projects/"),
+    ("rotation", "monthly rotation", "demo_dispatcher", "/staff/rotation/"),
+    (
+        "reconciliation",
+        "unit monthly reconciliation",
+        "demo_unit",
+        "/staff/units/{unit}/reconciliation/",
+    ),
+    ("unit_wall", "community wall of unit projects", None, "/c/LX01/units/"),
+    ("party_orgs", "party organisation tree", "demo_dispatcher", "/party/orgs/"),
     ("resident_form", "resident form GET", None, "/r/"),
     ("qr_form", "QR form GET", None, "/r/{micro}/"),
     ("submit", "resident submit POST", None, "/r/{micro}/"),
@@ -162,11 +175,17 @@ def find_ids(url: str) -> dict:
         "WHERE a.path LIKE 'LX/LX01/%%' AND o.status = 'awaiting_dispatch' "
         "ORDER BY o.id DESC LIMIT 3",
     )
+    unit = sql(
+        url,
+        "SELECT p.member_unit_id FROM grids_post p JOIN auth_user u ON u.id = p.user_id "
+        "WHERE u.username = 'demo_unit' AND p.member_unit_id IS NOT NULL LIMIT 1",
+    )[0][0]
     return {
         "order": order,
         "category": category,
         "micro": micro,
         "waiting": "&".join(f"orders={row[0]}" for row in waiting),
+        "unit": unit,
     }
 
 

@@ -141,6 +141,16 @@ ROLE_LEVEL: dict[str, int] = {
 }
 
 
+class UnitKind(models.TextChoices):
+    GOVERNMENT = "government", _("政府部门")
+    SCHOOL = "school", _("学校")
+    HOSPITAL = "hospital", _("医院")
+    POLICE = "police", _("派出所")
+    COMPANY = "company", _("企业")
+    SOCIAL = "social", _("社会组织")
+    OTHER = "other", _("其他")
+
+
 class MemberUnit(models.Model):
     """A member unit of a community's big party committee (大党委成员单位): takes tier-3
     orders through its liaisons (posts with role ``UNIT_LIAISON``).
@@ -158,6 +168,18 @@ class MemberUnit(models.Model):
     )
     remit = models.CharField(_("服务领域"), max_length=200, blank=True)
     is_active = models.BooleanField(_("启用"), default=True)
+    kind = models.CharField(
+        _("单位类型"), max_length=16, choices=UnitKind.choices, default=UnitKind.OTHER
+    )
+    contact_name = models.CharField(_("联系人"), max_length=40, blank=True)
+    contact_phone = models.CharField(_("联系电话"), max_length=20, blank=True)
+    address = models.CharField(_("单位地址"), max_length=200, blank=True)
+    # 结对包建: the communities or compounds this unit is paired with (besides its own).
+    paired_areas = models.ManyToManyField(
+        Area, verbose_name=_("结对包建"), blank=True, related_name="paired_units"
+    )
+    active_from = models.DateField(_("共建起始"), null=True, blank=True)
+    active_until = models.DateField(_("共建截止"), null=True, blank=True)
 
     class Meta:
         db_table = "parties_memberunit"
@@ -165,7 +187,13 @@ class MemberUnit(models.Model):
         verbose_name_plural = _("成员单位")
         ordering = ["community__path", "name"]
         constraints = [
-            models.UniqueConstraint(fields=["community", "name"], name="memberunit_unique_name")
+            models.UniqueConstraint(fields=["community", "name"], name="memberunit_unique_name"),
+            models.CheckConstraint(
+                condition=Q(active_from__isnull=True)
+                | Q(active_until__isnull=True)
+                | Q(active_until__gte=models.F("active_from")),
+                name="memberunit_active_period_order",
+            ),
         ]
 
     def __str__(self) -> str:

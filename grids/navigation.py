@@ -73,6 +73,18 @@ NAV_ENTRIES: list[NavEntry] = [
     NavEntry("orders:meetings", _("议事会"), DISPATCH_ROLES, "community"),
     NavEntry("orders:projects", _("微项目"), DISPATCH_ROLES, "community"),
     NavEntry("orders:notices", _("公告"), DISPATCH_ROLES, "community"),
+    # The co-building alliance (orders/views/units.py; the roles mirror UNIT_PAGE_ROLES).
+    NavEntry("orders:units", _("共建单位"), (*DISPATCH_ROLES, PostRole.UNIT_LIAISON), "community"),
+    NavEntry("orders:demands", _("需求清单"), DISPATCH_ROLES, "community"),
+    NavEntry(
+        "orders:unit_projects",
+        _("项目清单"),
+        (*DISPATCH_ROLES, PostRole.UNIT_LIAISON),
+        "community",
+    ),
+    NavEntry("orders:rotation", _("月度轮值"), DISPATCH_ROLES, "community"),
+    # Mirrors parties.units.orgs.IMPORT_ROLES.
+    NavEntry("parties:party_orgs", _("党组织"), DISPATCH_ROLES, "party"),
     NavEntry("parties:member_home", _("党员服务"), (PostRole.PARTY_MEMBER,)),
     NavEntry("parties:staff_wishes", _("微心愿"), INTAKE_ROLES, "party"),
     # The open pool (orders.views.pool): members claim there, dispatchers oversee it.

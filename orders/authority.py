@@ -18,6 +18,7 @@ from grids.access import DISPATCH_ROLES, access_for, area_in_scope
 from grids.models import AreaLevel, PostRole
 from orders.errors import OrderError
 from orders.lifecycle import Action
+from orders.models import OrderEvent
 
 
 def order_area_q(
@@ -48,17 +49,26 @@ def order_area_q(
     return q
 
 
+# A liaison's post sits on the community only to name it: a unit liaison sees their unit's
+# orders (as handler), not the community's (issue 12).
+AREA_SCOPE_ROLES = tuple(r for r in PostRole.values if r != PostRole.UNIT_LIAISON)
+
+
 def order_scope_q(user: AbstractBaseUser | AnonymousUser, *, prefix: str = "") -> Q:
-    """Orders the user may see: in their posts' subtrees, or handled by them or their unit."""
+    """Orders the user may see: in their posts' subtrees (a liaison's post excepted), or
+    handled by them, or handled now or before by their unit."""
     access = access_for(user)
     if access.is_superuser:
         return Q()
-    q = order_area_q(user, prefix=prefix)
+    q = order_area_q(user, prefix=prefix, roles=AREA_SCOPE_ROLES)
     if getattr(user, "pk", None):
         q |= Q(**{f"{prefix}handler_user_id": user.pk})
     unit_ids = access.member_unit_ids()
     if unit_ids:
         q |= Q(**{f"{prefix}handler_unit_id__in": unit_ids})
+        # ... and the orders the unit held before (returned, escalated): its own record.
+        held = OrderEvent.objects.filter(handler_unit_id__in=unit_ids).values("order_id")
+        q |= Q(**{f"{prefix}pk__in": held})
     return q
 
 

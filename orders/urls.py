@@ -16,6 +16,9 @@ from orders.views import (
     public,
     qrcodes,
     supervision,
+    unit_reconcile,
+    unit_wall,
+    units,
     visits,
 )
 
@@ -40,4 +43,7 @@ urlpatterns = (
     + party.urlpatterns
     + pool.urlpatterns
     + dashboards.urlpatterns
+    + units.urlpatterns
+    + unit_reconcile.urlpatterns
+    + unit_wall.urlpatterns
 )

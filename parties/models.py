@@ -14,6 +14,16 @@ from django.utils.translation import gettext_lazy as _
 
 from grids.models import Area
 from grids.models import MemberUnit as MemberUnit  # re-exported
+from parties.units.models import (  # noqa: F401 — the app's models live in subpackages too
+    DemandItem,
+    PartyOrg,
+    Reconciliation,
+    RotationDuty,
+    UnitProject,
+    UnitProjectEvaluation,
+    UnitProjectEvent,
+    UnitResource,
+)
 from parties.wishes.lifecycle import WishCategory, WishStatus
 
 __all__ = ["MemberUnit", "PartyMember", "MicroWish", "MicroWishEvent", "PointEntry"]

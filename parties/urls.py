@@ -1,3 +1,6 @@
-from parties.views import urlpatterns  # noqa: F401
+from parties.units import views as unit_views
+from parties.views import urlpatterns as party_urlpatterns
 
 app_name = "parties"
+
+urlpatterns = party_urlpatterns + unit_views.urlpatterns

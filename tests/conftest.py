@@ -157,10 +157,12 @@ def pytest_runtest_teardown(item: pytest.Item):
             tables = connection.introspection.table_names()
             if "core_auditentry" in tables:
                 purge_for_maintenance()
-            if "parties_pointentry" in tables:
-                from parties.ledger import purge_for_maintenance as purge_ledger
+            from parties.ledger import LEDGER_TABLE, RECONCILIATION_TABLE
+            from parties.ledger import purge_for_maintenance as purge_ledger
 
-                purge_ledger()
+            for table in (RECONCILIATION_TABLE, LEDGER_TABLE):
+                if table in tables:
+                    purge_ledger(table=table)
         except Exception:  # the database may already be gone with a failed setup
             pass
     yield

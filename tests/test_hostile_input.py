@@ -118,6 +118,10 @@ class Scene:
     wish_ids: list[int] = field(default_factory=list)
     commitment_ids: list[int] = field(default_factory=list)
     fulfilment_ids: list[int] = field(default_factory=list)
+    unit_ids: list[int] = field(default_factory=list)
+    resource_ids: list[int] = field(default_factory=list)
+    demand_ids: list[int] = field(default_factory=list)
+    unit_project_ids: list[int] = field(default_factory=list)
     job_ids: list[int] = field(default_factory=list)
 
 
@@ -164,6 +168,7 @@ def build_scene() -> Scene:
         scene.photo_of[order.pk] = order.photos.first().pk
     add_grid_work(scene)
     add_party(scene)
+    add_units(scene)
     add_export_jobs(scene)
     return scene
 
@@ -182,6 +187,51 @@ def add_export_jobs(scene: Scene) -> None:
         user=w.dispatcher, params={"area": w.community.code}, filename="d.xlsx"
     )
     scene.job_ids += [done.pk, queued.pk]
+
+
+def add_units(scene: Scene) -> None:
+    """Per community: a member unit with a resource, a demand item and a project under way."""
+    from grids.models import MemberUnit
+    from parties.units import services as units
+
+    w = scene.world
+    for community, dispatcher, unit in (
+        (w.community, w.dispatcher, w.unit),
+        (w.other_community, w.other_dispatcher, None),
+    ):
+        unit = unit or MemberUnit.objects.create(name="西湖小学", community=community)
+        resource = units.resource_create(
+            actor=dispatcher,
+            unit=unit,
+            title="助老服务",
+            category_code="elderly",
+            description="",
+            capacity_per_month=5,
+            valid_from=timezone.localdate(),
+            valid_until=None,
+            community_ids=[community.pk],
+        )
+        demand = units.demand_create(
+            actor=dispatcher,
+            community=community,
+            title="t",
+            description="d",
+            category_code="elderly",
+            source="survey",
+        )
+        made = units.project_create(
+            actor=dispatcher,
+            resource_id=resource.pk,
+            community=community,
+            title="t",
+            description="d",
+            due_date=timezone.localdate() + timedelta(days=9),
+        )
+        units.project_start(project_id=made.pk, actor=dispatcher, note="n")
+        scene.unit_ids.append(unit.pk)
+        scene.resource_ids.append(resource.pk)
+        scene.demand_ids.append(demand.pk)
+        scene.unit_project_ids.append(made.pk)
 
 
 def add_party(scene: Scene) -> None:
@@ -358,6 +408,7 @@ def valid_values(converter: str, name: str, scene: Scene) -> list[str]:
     if name == "action":
         from grids.disputes.lifecycle import DisputeAction
         from orders.meetings.lifecycle import MeetingAction
+        from parties.units.lifecycle import UnitProjectAction
         from parties.wishes.lifecycle import WishAction
 
         return (
@@ -368,6 +419,7 @@ def valid_values(converter: str, name: str, scene: Scene) -> list[str]:
             + ["approve", "progress", "complete", "pin", "unpin", "withdraw"]
             + list(WishAction.values)
             + ["redeem", "service", "correct", "grant", "revoke"]
+            + list(UnitProjectAction.values)
         )
     if name in (
         "household_id",
@@ -380,6 +432,10 @@ def valid_values(converter: str, name: str, scene: Scene) -> list[str]:
         "wish_id",
         "commitment_id",
         "fulfilment_id",
+        "unit_id",
+        "resource_id",
+        "demand_id",
+        "unit_project_id",
         "job_id",
     ):
         return [str(i) for i in getattr(scene, name.replace("_id", "_ids"))]

@@ -88,11 +88,13 @@ def _foreign_values(role: str, scene: Scene) -> dict[str, set[str]]:
         members, wishes = scene.member_ids[half_m:], scene.wish_ids[half_w:]
         pledges = scene.commitment_ids[1:]
         records = scene.fulfilment_ids[1:]
+        units = 1
     elif role in THEIRS:
         other_orders, codes = scene.ours, {w.community.code, w.microgrid.code, w.grid.code}
         members, wishes = scene.member_ids[:half_m], scene.wish_ids[:half_w]
         pledges = scene.commitment_ids[:1]
         records = scene.fulfilment_ids[:1]
+        units = 0
     else:
         return {}
     from orders.models import CallbackTask, SupervisionItem
@@ -114,6 +116,10 @@ def _foreign_values(role: str, scene: Scene) -> dict[str, set[str]]:
         "wish_id": {str(i) for i in wishes},
         "commitment_id": {str(i) for i in pledges},
         "fulfilment_id": {str(i) for i in records},
+        **{
+            name: {str(getattr(scene, name.replace("_id", "_ids"))[units])}
+            for name in ("unit_id", "resource_id", "demand_id", "unit_project_id")
+        },
     }
 
 
@@ -202,3 +208,4 @@ def test_every_url_for_every_visitor(role, quiet) -> None:
 def test_the_walk_sees_each_visitor_and_the_new_pages() -> None:
     names = {r.name for r in ROUTES}
     assert {"orders:staff_order_wall", "accounts:audit_log", "accounts:twofactor_setup"} <= names
+    assert {"orders:units", "orders:reconciliation", "orders:unit_wall_project"} <= names

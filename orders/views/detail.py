@@ -30,6 +30,7 @@ from orders.privacy import resident_view
 from orders.selectors.candidates import dispatch_candidates
 from orders.selectors.patch import PATCH_ROLES
 from orders.timeline import staff_rows
+from orders.units.suggest import dispatch_candidates as suggested_candidates
 from orders.views.board import counts_context
 from orders.views.inbox import render_inbox
 from orders.wall_scrub import scrub
@@ -59,9 +60,12 @@ def _action_forms(
 def _make_form(request: HttpRequest, order: Order, action: str, *, data, files=None) -> ActionForm:
     cls = ACTION_FORMS[action]
     kwargs = {"order": order, "auto_id": f"id_{action}_%s"}  # several forms on one page
+    suggestions = []
     if cls is DispatchForm:
         tier = _dispatch_tier(request, order)
-        candidates = services.handler_candidates(order=order, tier=tier)
+        # Tier 3: on-duty and resource-matching units first (orders/units/suggest.py);
+        # each candidate described with its post, unit and load (orders/selectors/candidates.py).
+        candidates, suggestions = suggested_candidates(order=order, tier=tier)
         described = dispatch_candidates(candidates=candidates, tier=tier)
         kwargs |= {
             "tier": tier,
@@ -72,6 +76,7 @@ def _make_form(request: HttpRequest, order: Order, action: str, *, data, files=N
         kwargs["originals"] = selectors.orders_for_user(user=request.user)
     form = cls(data, files, **kwargs) if data is not None else cls(**kwargs)
     form.action = action
+    form.unit_suggestions = suggestions
     return form
 
 

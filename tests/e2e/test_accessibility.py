@@ -11,6 +11,7 @@ from django.test import Client
 from orders import services
 from orders.lifecycle import Tier
 from tests.orders.conftest import build_world
+from tests.orders.units_helpers import demand, project, resource
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 AXE = Path(__file__).parent / "vendor" / "axe.min.js"
@@ -37,7 +38,7 @@ def test_no_serious_violations(browser, live_server):
         order_id=order.pk, actor=world.dispatcher, tier=Tier.PROPERTY,
         handler_user=world.property_manager,
     )  # fmt: skip
-    world.place(description="楼下垃圾没人清运")
+    waiting = world.place(description="楼下垃圾没人清运")
     # axe is injected as an inline script: this context lets it past the page's CSP.
     context = browser.new_context(base_url=live_server.url, bypass_csp=True, locale="zh-CN")
     context.set_default_timeout(15_000)
@@ -50,6 +51,7 @@ def test_no_serious_violations(browser, live_server):
         "/me/",
         f"/wall/{world.community.code}/",
         f"/wall/{world.community.code}/?tab=echo",
+        f"/c/{world.community.code}/units/",
     ):
         found += _violations(page, url)
     staff = Client()
@@ -58,6 +60,20 @@ def test_no_serious_violations(browser, live_server):
         [{"name": "sessionid", "value": staff.cookies["sessionid"].value, "url": live_server.url}]
     )
     found += _violations(page, "/staff/board/")
+    # The co-building alliance's pages (docs/units.md).
+    made = project(world, resource(world))
+    item = demand(world)
+    for url in (
+        "/staff/units/",
+        f"/staff/units/{world.unit.pk}/",
+        "/staff/demands/",
+        f"/staff/demands/{item.pk}/",
+        f"/staff/unit-projects/{made.pk}/",
+        "/staff/rotation/",
+        f"/staff/units/{world.unit.pk}/reconciliation/",
+        f"/staff/orders/{waiting.pk}/?tier=3",
+    ):
+        found += _violations(page, url)
     found += _violations(page, "/staff/board/?queue=all")
     context.close()
     assert found == [], "\n".join(found)

@@ -9,6 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from grids.models import Post, PostRole
+from orders import services
 from orders.lifecycle import Action, Tier
 
 from .staff_helpers import board_refs, dispatched
@@ -45,6 +46,13 @@ def staff(world, role: str):
 def test_every_role_lists_its_patch_and_nothing_outside(world, client, role):
     mine = world.place(description="本片的事")
     outside = world.place(area=world.other_microgrid, resident_phone="13900009999")
+    if role == PostRole.UNIT_LIAISON:
+        # A liaison's patch is what was dispatched to their unit (issue 12), not the
+        # whole community.
+        unseen = world.place(resident_phone="13900008888")
+        services.order_dispatch(
+            order_id=mine.pk, actor=world.dispatcher, tier=Tier.MEMBER_UNIT, handler_unit=world.unit
+        )
     user = staff(world, role)
     client.force_login(user)
     response = client.get(PATCH)
@@ -53,6 +61,8 @@ def test_every_role_lists_its_patch_and_nothing_outside(world, client, role):
     assert mine.reference in refs
     if role != PostRole.STREET_OFFICIAL:
         assert outside.reference not in refs
+    if role == PostRole.UNIT_LIAISON:
+        assert unseen.reference not in refs
     # every row opens, and offers a follow-up note
     detail = client.get(f"/staff/orders/{mine.pk}/").content.decode()
     assert 'data-action="note"' in detail

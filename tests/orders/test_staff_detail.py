@@ -209,7 +209,7 @@ def test_handler_list_reloads_for_the_chosen_tier(world, client):
     order = world.place()
     client.force_login(world.dispatcher)
     html = client.get(detail_url(order), {"tier": Tier.MEMBER_UNIT}, **HX).content.decode()
-    assert html.lstrip().startswith('<label id="dispatch-handlers"')
+    assert html.lstrip().startswith('<div id="dispatch-handlers"')
     assert world.unit.name in html and "pm" not in html
     # Without JavaScript: the page with the tier preselected and its candidates.
     html = client.get(detail_url(order), {"tier": Tier.GRID}).content.decode()

@@ -7,6 +7,7 @@ from demo.grid_work import build_demo_grid_work
 from demo.orders import build_demo_orders
 from demo.party import build_demo_party
 from demo.street import build_demo
+from demo.units import build_demo_units
 from grids.models import Area, AreaLevel
 from orders.qr import area_public_url
 
@@ -24,6 +25,7 @@ class Command(BaseCommand):
         orders = build_demo_orders()
         grid = build_demo_grid_work()
         party = build_demo_party()
+        alliance = build_demo_units()
         # The dashboards read the figures' rollup; build it now rather than at beat's next tick.
         from orders.stats import rollup
 
@@ -42,11 +44,18 @@ class Command(BaseCommand):
             else f"{party.members} members, {party.wishes} wishes, "
             f"{party.commitments} commitments, {party.pool_orders} pool orders"
         )
+        alliance_work = (
+            "already there"
+            if alliance.skipped
+            else f"{alliance.resources} resources, {alliance.demands} demand items, "
+            f"{alliance.projects} projects, {alliance.party_orgs} party organisations"
+        )
         self.stdout.write(
             self.style.SUCCESS(
                 f"Created {report.areas_created} areas, {report.units_created} member units, "
                 f"{report.users_created} users, {report.posts_created} posts; demo orders: {made} "
-                f"; grid work: {grid_work}; party: {party_work} in {elapsed:.1f}s."
+                f"; grid work: {grid_work}; party: {party_work}; alliance: {alliance_work} "
+                f"in {elapsed:.1f}s."
             )
         )
         rows = [("username", "role", "area", "password"), *report.logins]
