@@ -151,3 +151,21 @@ def _messages_for(event: OrderEvent) -> None:
             % {"ref": order.reference, "url": tracking_url(order)},
             dedupe_key=f"rating_request:{event.pk}",
         )
+
+
+# --- issue 12: who answers for a department or a co-handling unit ---------------------------
+
+
+def department_staff(department_id: int) -> list:
+    """Active staff of a functional department (once per sweep batch)."""
+
+    def read() -> list:
+        posts = Post.objects.filter(department_id=department_id, user__is_active=True)
+        return [p.user for p in posts.select_related("user")]
+
+    return list(memo.remembered(("department_staff", department_id), read))
+
+
+def unit_liaisons(unit_id: int) -> list:
+    """A member unit's liaisons (once per sweep batch)."""
+    return list(memo.remembered(("unit_liaisons", unit_id), lambda: _unit_liaisons(unit_id)))

@@ -15,6 +15,8 @@ class SupervisionKind(models.TextChoices):
     SIGN_OVERDUE = "sign_overdue", _("最高层级超时未签收")
     REPEAT_DISSATISFIED = "repeat_dissatisfied", _("重复不满意")
     DISPATCH_OVERDUE = "dispatch_overdue", _("超时未派单")
+    WHISTLE_REPORT_OVERDUE = "whistle_report", _("吹哨超时未报到")
+    WHISTLE_RESOLVE_OVERDUE = "whistle_resolve", _("吹哨超时未办结")
 
 
 class SupervisionItem(models.Model):
@@ -30,6 +32,15 @@ class SupervisionItem(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     notes = models.TextField(_("督办意见"), blank=True)
+    # The whistle a whistle-overdue item is about (one open item per whistle and kind).
+    whistle = models.ForeignKey(
+        "orders.Whistle",
+        verbose_name=_("吹哨"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="supervision_items",
+    )
 
     class Meta:
         verbose_name = _("督办事项")
@@ -38,8 +49,13 @@ class SupervisionItem(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["order", "kind"],
-                condition=Q(resolved_at__isnull=True),
+                condition=Q(resolved_at__isnull=True, whistle__isnull=True),
                 name="supervision_one_open_per_kind",
+            ),
+            models.UniqueConstraint(
+                fields=["whistle", "kind"],
+                condition=Q(resolved_at__isnull=True, whistle__isnull=False),
+                name="supervision_one_open_per_whistle",
             ),
         ]
 
