@@ -141,20 +141,21 @@ INTAKE_ROLES = (
 # --- member units: where a liaison works (issue 12) ----------------------------------------
 
 
-def unit_community_paths(unit_ids: Iterable[int]) -> list[str]:
-    """The paths of the communities member units ``unit_ids`` serve: where their liaisons
+def unit_communities(unit_ids: Iterable[int]) -> list[tuple[int, str]]:
+    """(id, path) of the communities member units ``unit_ids`` serve: where their liaisons
     may enter orders on a resident's behalf and claim open orders (认领). Today a unit's own
     community; the one place to switch to the unit's paired communities (结对包建)."""
     ids = sorted(set(unit_ids))
     if not ids:
         return []
-    return sorted(
-        set(
-            MemberUnit.objects.filter(pk__in=ids, is_active=True).values_list(
-                "community__path", flat=True
-            )
-        )
+    rows = MemberUnit.objects.filter(pk__in=ids, is_active=True).values_list(
+        "community_id", "community__path"
     )
+    return sorted(set(rows), key=lambda row: row[1])
+
+
+def unit_community_paths(unit_ids: Iterable[int]) -> list[str]:
+    return [path for _id, path in unit_communities(unit_ids)]
 
 
 def liaison_paths(user: AbstractBaseUser | AnonymousUser) -> list[str]:

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
-from grids.access import DISPATCH_ROLES, INTAKE_ROLES, Access
+from grids.access import DISPATCH_ROLES, INTAKE_ROLES, ORDER_INTAKE_ROLES, Access
 from grids.models import PostRole
 
 ALL_ROLES = tuple(PostRole.values)
@@ -52,7 +52,10 @@ NAV_ENTRIES: list[NavEntry] = [
     NavEntry("home", _("首页"), ALL_ROLES),
     NavEntry("orders:staff_board", _("派单台"), BOARD_ROLES),
     NavEntry("orders:staff_inbox", _("我的待办"), INBOX_ROLES),
-    NavEntry("orders:staff_intake", _("代居民录入"), INTAKE_ROLES),
+    NavEntry("orders:staff_intake", _("代居民录入"), ORDER_INTAKE_ROLES),
+    # Issue 12 (docs/departments.md): a department's whistles; a unit's co-handling and claims.
+    NavEntry("orders:department_inbox", _("部门待办"), (PostRole.DEPARTMENT_STAFF,)),
+    NavEntry("orders:unit_work", _("协办与认领"), (PostRole.UNIT_LIAISON,)),
     NavEntry("grids:visits_due", _("待走访"), INTAKE_ROLES, "grid"),
     NavEntry(
         "grids:visits_coverage",

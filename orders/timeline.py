@@ -30,6 +30,10 @@ RESIDENT_WORDS = {
     Action.CALLBACK: gettext_lazy("社区工作人员已电话回访。"),
     Action.ASK_RESIDENT: gettext_lazy("承办方请您补充情况。"),
     Action.RESIDENT_ADD: gettext_lazy("您补充了情况。"),
+    Action.UNIT_CLAIM: gettext_lazy("成员单位已认领，正在办理。"),
+    Action.WHISTLE: gettext_lazy("社区已“吹哨”，请职能部门到场处理。"),
+    Action.WHISTLE_REPORT: gettext_lazy("职能部门已报到。"),
+    Action.WHISTLE_RESOLVE: gettext_lazy("职能部门已办结其负责的部分。"),
 }
 RESIDENT_VISIBLE = frozenset(RESIDENT_WORDS)
 
@@ -59,6 +63,9 @@ def staff_text(event: OrderEvent) -> str:
     parts = [event.get_action_display()]
     if event.to_status and event.from_status != event.to_status:
         parts.append(_("→ %(status)s") % {"status": event.get_to_status_display()})
+    who = joint_party(event)
+    if who:
+        parts.append(_("（%(who)s）") % {"who": who})
     if event.action in (Action.DISPATCH, Action.ESCALATE) and event.tier:
         handler = event.handler_unit or event.handler_user
         parts.append(
@@ -66,6 +73,30 @@ def staff_text(event: OrderEvent) -> str:
             % {"tier": Tier(event.tier).label, "who": handler if handler else _("待指定")}
         )
     return " ".join(str(p) for p in parts)
+
+
+# Issue 12's events name the department or unit they are about (as it was named then).
+JOINT_ACTIONS = frozenset(
+    {
+        Action.UNIT_CLAIM,
+        Action.WHISTLE,
+        Action.WHISTLE_REPORT,
+        Action.WHISTLE_RESOLVE,
+        Action.WHISTLE_WITHDRAW,
+        Action.WHISTLE_OVERDUE,
+        Action.CO_ADD,
+        Action.CO_SIGN,
+        Action.CO_REPORT,
+        Action.CO_WITHDRAW,
+    }
+)
+
+
+def joint_party(event: OrderEvent) -> str:
+    if event.action not in JOINT_ACTIONS:
+        return ""
+    data = event.data or {}
+    return str(data.get("department") or data.get("unit") or "")
 
 
 def _due_label(data: dict) -> dict:

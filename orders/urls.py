@@ -5,6 +5,7 @@ from orders.views import (
     detail,
     inbox,
     intake,
+    joint,
     meetings,
     notices,
     outbox,
@@ -34,4 +35,5 @@ urlpatterns = (
     + notices.urlpatterns
     + party.urlpatterns
     + dashboards.urlpatterns
+    + joint.urlpatterns
 )

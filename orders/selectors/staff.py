@@ -319,7 +319,7 @@ def inbox_for_user(*, user: AbstractBaseUser) -> list[dict]:
 
 def intake_areas(*, user: AbstractBaseUser) -> QuerySet[Area]:
     """Where the user may enter orders on a resident's behalf."""
-    return Area.objects.filter(access.scope_q(user, path_field="path", roles=access.INTAKE_ROLES))
+    return Area.objects.filter(access.intake_scope_q(user, path_field="path"))
 
 
 def intake_picker(*, user: AbstractBaseUser, chosen: dict[int, str]) -> list[dict]:

@@ -94,6 +94,12 @@ def _joint_move(
     )
 
 
+def _mark_joint(order: Order) -> None:
+    if not order.has_joint:
+        order.has_joint = True
+        writer.save_row(order, ["has_joint"])
+
+
 # --- the whistle ---------------------------------------------------------------------------
 
 
@@ -156,6 +162,7 @@ def whistle_blow(
             resolve_sweep_at=resolve_due,
         )
         whistle.save(force_insert=True)
+        _mark_joint(order)
         event = record_event(
             order,
             action=Action.WHISTLE,
@@ -358,6 +365,7 @@ def cohandler_invite(
         now = clock.now()
         cohandler = CoHandler(order=order, unit=unit, part=part, invited_by=actor, invited_at=now)
         cohandler.save(force_insert=True)
+        _mark_joint(order)
         event = record_event(
             order,
             action=Action.CO_ADD,

@@ -26,6 +26,7 @@ from orders.forms.staff import (
 from orders.lifecycle import Action, Status, Tier
 from orders.models import Order
 from orders.privacy import resident_view
+from orders.selectors.joint import joint_for_order
 from orders.timeline import staff_rows
 from orders.views.board import counts_context
 from orders.views.inbox import render_inbox
@@ -95,6 +96,8 @@ def _detail_context(
     }
     if community is not None:
         context |= counts_context(community=community)
+    # Whistles to departments and co-handling units (issue 12, orders/selectors/joint.py).
+    context["joint"] = joint_for_order(user=request.user, order=order)
     return context
 
 

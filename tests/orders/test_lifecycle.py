@@ -88,6 +88,8 @@ def perform(world, action: str, order: Order) -> Order:
         return services.order_cancel(
             order_id=pk, actor=world.dispatcher, reason=CancelReason.INVALID, note="测试数据"
         )
+    if action == Action.UNIT_CLAIM:  # issue 12
+        return services.order_unit_claim(order_id=pk, actor=world.unit_liaison, unit=world.unit)
     raise AssertionError(action)
 
 
