@@ -6,11 +6,11 @@ from __future__ import annotations
 
 import pytest
 
+from grids.access import access_for
 from orders import selectors, services
+from orders.authority import joint_scope_q
 from orders.errors import OrderError
 from orders.lifecycle import BEING_HANDLED, CO_MOVES, Action, CoStatus, Status
-from grids.access import access_for
-from orders.authority import joint_scope_q
 from orders.models import CoHandler, Order, OrderEvent, OutboxMessage
 from orders.timeline import staff_rows
 from tests.orders.joint_helpers import add_joint, led_by_unit
