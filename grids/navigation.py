@@ -12,9 +12,11 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
 from grids.access import DISPATCH_ROLES, INTAKE_ROLES, ORDER_INTAKE_ROLES, Access
-from grids.models import PostRole
+from grids.models import AREALESS_ROLES, PostRole
 
 ALL_ROLES = tuple(PostRole.values)
+# Roles whose posts give an area scope (a department's staff have none: issue 12).
+AREA_ROLES = tuple(r for r in ALL_ROLES if r not in AREALESS_ROLES)
 
 
 @dataclass(frozen=True)
@@ -64,7 +66,7 @@ NAV_ENTRIES: list[NavEntry] = [
         "grid",
     ),
     NavEntry("grids:disputes", _("矛盾纠纷"), INTAKE_ROLES, "grid"),
-    NavEntry("grids:area_tree", _("区域网格"), ALL_ROLES, "grid"),
+    NavEntry("grids:area_tree", _("区域网格"), AREA_ROLES, "grid"),
     NavEntry("grids:area_import", _("导入区域"), (PostRole.STREET_OFFICIAL,), "grid"),
     NavEntry("orders:meetings", _("议事会"), DISPATCH_ROLES, "community"),
     NavEntry("orders:projects", _("微项目"), DISPATCH_ROLES, "community"),
