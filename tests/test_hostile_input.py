@@ -117,6 +117,8 @@ class Scene:
     member_ids: list[int] = field(default_factory=list)
     wish_ids: list[int] = field(default_factory=list)
     commitment_ids: list[int] = field(default_factory=list)
+    whistle_ids: list[int] = field(default_factory=list)
+    cohandler_ids: list[int] = field(default_factory=list)
 
 
 def build_scene() -> Scene:
@@ -154,7 +156,33 @@ def build_scene() -> Scene:
         scene.photo_of[order.pk] = order.photos.first().pk
     add_grid_work(scene)
     add_party(scene)
+    add_joint_work(scene)
     return scene
+
+
+def add_joint_work(scene: Scene) -> None:
+    """Issue 12: a department with its staff, a whistle on an order of each community and
+    a co-handler on ours being handled."""
+    from grids.models import Department, DepartmentKind, PostRole
+    from grids.services import post_create
+    from tests.factories import UserFactory
+
+    w = scene.world
+    department = Department.objects.create(
+        name="区市场监管局", kind=DepartmentKind.MARKET, street=w.street
+    )
+    staff = UserFactory(username="department_staff")
+    post_create(user=staff, role=PostRole.DEPARTMENT_STAFF, area=w.street, department=department)
+    w.department_staff = staff
+    for order, actor in ((scene.ours[0], w.dispatcher), (scene.theirs[0], w.other_dispatcher)):
+        whistle = services.whistle_blow(
+            order_id=order.pk, actor=actor, department=department, note="请到场"
+        )
+        scene.whistle_ids.append(whistle.pk)
+    co = services.cohandler_invite(
+        order_id=scene.ours[1].pk, actor=w.dispatcher, unit=w.unit, part="协助清理"
+    )
+    scene.cohandler_ids.append(co.pk)
 
 
 def add_party(scene: Scene) -> None:
@@ -275,6 +303,7 @@ ROLES = (
     "grid_leader",
     "unit_liaison",
     "street_official",
+    "department_staff",
     "other_dispatcher",
     "other_property_manager",
     "superuser",
@@ -337,6 +366,7 @@ def valid_values(converter: str, name: str, scene: Scene) -> list[str]:
             + ["approve", "progress", "complete", "pin", "unpin", "withdraw"]
             + list(WishAction.values)
             + ["redeem", "service", "correct"]
+            + ["report"]  # whistles and co-handlers (issue 12)
         )
     if name in (
         "household_id",
@@ -348,6 +378,8 @@ def valid_values(converter: str, name: str, scene: Scene) -> list[str]:
         "member_id",
         "wish_id",
         "commitment_id",
+        "whistle_id",
+        "cohandler_id",
     ):
         return [str(i) for i in getattr(scene, name.replace("_id", "_ids"))]
     if name == "token":

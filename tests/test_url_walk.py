@@ -44,6 +44,7 @@ VISITORS = (
     "grid_worker",
     "party_member",
     "street_official",
+    "department_staff",
     "other_dispatcher",
     "other_property_manager",
     "superuser",
@@ -199,3 +200,4 @@ def test_every_url_for_every_visitor(role, quiet) -> None:
 def test_the_walk_sees_each_visitor_and_the_new_pages() -> None:
     names = {r.name for r in ROUTES}
     assert {"orders:staff_order_wall", "accounts:audit_log", "accounts:twofactor_setup"} <= names
+    assert {"orders:department_inbox", "orders:unit_work", "orders:whistle_act"} <= names
