@@ -66,6 +66,8 @@ PAGES = [
     ("board_late", "board, all, page 40", "demo_dispatcher", "/staff/board/?queue=all&page=40"),
     ("detail", "order detail", "demo_dispatcher", "/staff/orders/{order}/"),
     ("inbox", "handler inbox", "demo_property", "/staff/inbox/"),
+    ("department", "department inbox (whistles)", "demo_market", "/staff/department/"),
+    ("unit_work", "unit co-handling and claims", "demo_unit", "/staff/unit/"),
     ("intake", "intake form GET", "demo_dispatcher", "/staff/intake/"),
     ("supervision", "supervision list", "demo_street", "/staff/supervision/"),
     ("callbacks", "callback list (three rates)", "demo_dispatcher", "/staff/callbacks/"),
