@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from orders.models.joint import Whistle
 from orders.models.order import Order, Rating
 
 
@@ -34,7 +35,7 @@ class SupervisionItem(models.Model):
     notes = models.TextField(_("督办意见"), blank=True)
     # The whistle a whistle-overdue item is about (one open item per whistle and kind).
     whistle = models.ForeignKey(
-        "orders.Whistle",
+        Whistle,
         verbose_name=_("吹哨"),
         null=True,
         blank=True,
