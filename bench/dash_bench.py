@@ -68,7 +68,7 @@ from django.urls import reverse  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from core import clock  # noqa: E402
-from grids.models import Area, AreaLevel, Post, PostRole  # noqa: E402
+from grids.models import Area, AreaLevel, Post, PostRole, ancestor_paths  # noqa: E402
 from grids.services import area_create  # noqa: E402
 from orders.catalogue import ensure_catalogue  # noqa: E402
 from orders.models import Category, DailyCount, Order  # noqa: E402
@@ -109,7 +109,7 @@ ORDER_COLS = (
     "resident_phone resident_name status queue_reason tier redo_count escalation_count "
     "return_count result_note rating rating_comment cancel_reason extension_reason "
     "rating_stage placed_at closed_at resolved_at rated_at solved show_on_wall wall_hidden "
-    "wall_text updated_at"
+    "wall_text updated_at dispatch_stage community_id street_id"
 ).split()
 EVENT_COLS = "order_id action actor_kind at from_status to_status tier note data".split()
 
@@ -118,10 +118,16 @@ def load(leaves: list[Area], *, count: int, start, span_seconds: int, tag: str) 
     """COPY ``count`` closed orders placed in [start, start + span) and their events."""
     rng = random.Random(tag)
     cats = list(Category.objects.values_list("pk", flat=True))
+    by_path = dict(Area.objects.filter(level__lte=2).values_list("path", "pk"))
+    scope = {
+        leaf.pk: (by_path[ancestor_paths(leaf.path)[1]], by_path[ancestor_paths(leaf.path)[0]])
+        for leaf in leaves
+    }
     buf = io.StringIO()
     times = []
     for i in range(count):
         placed = start + timedelta(seconds=rng.randrange(span_seconds))
+        leaf = rng.choice(leaves).pk
         rating = rng.choices(["satisfied", "basic", "dissatisfied"], [90, 8, 2])[0]
         solved = "t" if rating != "dissatisfied" else "f"
         closed = placed + timedelta(hours=rng.randint(3, 60))
@@ -133,7 +139,7 @@ def load(leaves: list[Area], *, count: int, start, span_seconds: int, tag: str) 
             "help",
             "normal",
             "qr",
-            str(rng.choice(leaves).pk),
+            str(leaf),
             "基准",
             f"139{rng.randrange(10**8):08d}",
             "",
@@ -158,6 +164,9 @@ def load(leaves: list[Area], *, count: int, start, span_seconds: int, tag: str) 
             "f",
             "",
             closed.isoformat(),
+            "0",
+            str(scope[leaf][0]),
+            str(scope[leaf][1]),
         ]
         buf.write("\t".join(row) + "\n")
     buf.seek(0)
@@ -202,6 +211,40 @@ def load(leaves: list[Area], *, count: int, start, span_seconds: int, tag: str) 
         cur.execute("ANALYZE orders_order; ANALYZE orders_orderevent;")
 
 
+def property_managers() -> list[User]:
+    """One property manager per community, holding every event of the community's orders
+    (so handlers' figures and their ranking have data); the events are updated once."""
+    pms = list(User.objects.filter(username__startswith="dash-bench-pm-").order_by("username"))
+    if pms:
+        return pms
+    pairs = []
+    for community in Area.objects.filter(code__startswith=PREFIX, level=AreaLevel.COMMUNITY):
+        pm = User.objects.create(username=f"dash-bench-pm-{community.code}", last_name="物业")
+        compound = Area.objects.filter(
+            path__startswith=community.path, level=AreaLevel.COMPOUND
+        ).first()
+        Post.objects.create(user=pm, role=PostRole.PROPERTY_MANAGER, area=compound)
+        pairs.append((community.pk, pm.pk))
+        pms.append(pm)
+    t = time.perf_counter()
+    with connection.cursor() as cur:
+        cur.execute("CREATE TEMP TABLE bench_pm (community_id bigint, user_id bigint)")
+        cur.executemany("INSERT INTO bench_pm VALUES (%s, %s)", pairs)
+        cur.execute(
+            "UPDATE orders_orderevent e SET handler_user_id = m.user_id"
+            " FROM orders_order o JOIN bench_pm m ON m.community_id = o.community_id"
+            " WHERE e.order_id = o.id AND e.handler_user_id IS NULL"
+        )
+        cur.execute(
+            "UPDATE orders_order o SET handler_user_id = m.user_id FROM bench_pm m"
+            " WHERE m.community_id = o.community_id AND o.handler_user_id IS NULL"
+        )
+        cur.execute("DROP TABLE bench_pm; ANALYZE orders_orderevent;")
+    print(f"property managers on every event: {time.perf_counter() - t:.1f} s", flush=True)
+    DailyCount.objects.all().delete()  # the rollup is rebuilt with the handlers' rows
+    return pms
+
+
 def timed(client: Client, url: str, n: int = 20) -> tuple[float, float, int]:
     samples = []
     for _ in range(n):
@@ -236,6 +279,7 @@ def main() -> None:
             print(f"loaded {offset + n:,} orders", flush=True)
         print(f"load: {time.perf_counter() - t:.1f} s")
         DailyCount.objects.all().delete()
+    pms = property_managers()
     if not DailyCount.objects.exists():
         t = time.perf_counter()
         result = rollup.fill(full=True)
@@ -254,12 +298,41 @@ def main() -> None:
     client = Client(HTTP_HOST="127.0.0.1")
     client.force_login(official)
     month = f"{timezone.localdate(now):%Y-%m}"
+    community = Area.objects.get(code=f"{PREFIX}00-00")
+    year_ago = f"{timezone.localdate(now - timedelta(days=200)):%Y-%m}"
     for label, url in (
         ("street overview", reverse("orders:stats") + f"?month={month}"),
-        ("ranking", reverse("orders:stats_ranking") + f"?month={month}"),
+        ("street overview, a month 200 days ago", reverse("orders:stats") + f"?month={year_ago}"),
+        ("community overview", reverse("orders:stats") + f"?area={community.code}&month={month}"),
+        (
+            "ranking (areas, property managers, units)",
+            reverse("orders:stats_ranking") + f"?month={month}",
+        ),
+        (
+            "orders behind a figure",
+            reverse("orders:stats_orders") + f"?month={year_ago}&figure=received",
+        ),
+        ("large screen", reverse("orders:stats_screen")),
     ):
         p50, p95, queries = timed(client, url)
-        print(f"{label}: p50 {p50:.0f} ms, p95 {p95:.0f} ms, {queries} queries")
+        print(f"{label}: p50 {p50:.0f} ms, p95 {p95:.0f} ms, {queries} queries", flush=True)
+    pm_client = Client(HTTP_HOST="127.0.0.1")
+    pm_client.force_login(pms[0])
+    p50, p95, queries = timed(pm_client, reverse("orders:stats_mine") + f"?month={year_ago}")
+    print(f"my figures (property manager): p50 {p50:.0f} ms, p95 {p95:.0f} ms, {queries} queries")
+    from orders.stats import exports
+
+    t = time.perf_counter()
+    job = exports.start(user=official, params={"area": f"{PREFIX}00", "month": year_ago})
+    exports.run(job.pk)
+    job.refresh_from_db()
+    print(
+        f"export job, street's month ({job.rows_done:,} rows, {job.status}): "
+        f"{time.perf_counter() - t:.1f} s",
+        flush=True,
+    )
+    job.file.delete(save=False)
+    job.delete()
     print(f"orders: {Order.objects.count():,}, rollup rows: {DailyCount.objects.count():,}")
 
 

@@ -24,8 +24,10 @@ from core import clock
 from grids.models import Area, AreaLevel, MemberUnit, Post, PostRole
 from orders import notify, services
 from orders.errors import OrderError
-from orders.lifecycle import Tier
+from orders.lifecycle import Status, Tier
 from orders.models import CancelReason, Category, Channel, Nature, Order, Rating, Urgency
+from orders.services.common import lock_order
+from orders.services.sweep_steps import sign_overdue_locked
 
 # Demo residents' phones: 199 0000 xxxx, a range no real resident is given here.
 DEMO_PHONE_PREFIX = "1990000"
@@ -114,6 +116,10 @@ RESULT_NOTES = [
 ]
 
 # Target status → weight (how many of the demo orders end there).
+# Every LATE_EVERY-th order (at serial LATE_SERIAL of each run of them) meant to close
+# rated is signed for late: escalated by the sweep's step first.
+LATE_EVERY, LATE_SERIAL = 16, 5
+
 PLAN: list[tuple[str, int]] = [
     ("new", 8),
     ("returned", 3),
@@ -349,6 +355,13 @@ class _OrderBuilder:
                 order_id=order.pk, actor=dispatcher, reason=rng.choice(ESCALATE_REASONS)
             )
 
+        if target == "closed_rated" and serial % LATE_EVERY == LATE_SERIAL:
+            # Now and then nobody signs in time: the sweep's own step records the overdue
+            # and escalates, and the next tier takes it from there (the dashboards' 超期).
+            order = self._sign_overdue(order)
+            if order.status != Status.AWAITING_SIGN:
+                return order
+            handler = self.people.handler_actor(order)
         self._later(min_hours=0.3, max_hours=min(20, category.sign_for_hours * 1.3))
         order = services.order_sign(order_id=order.pk, actor=handler)
         if target == "in_progress":
@@ -393,6 +406,13 @@ class _OrderBuilder:
             solved=rating == Rating.SATISFIED or rng.random() < 0.7,
             comment=rng.choice(["", "谢谢社区", "处理很及时"]),
         )
+
+    def _sign_overdue(self, order: Order) -> Order:
+        self._at(order.sign_due_at + timedelta(minutes=20))
+        with transaction.atomic():
+            locked = lock_order(order.pk)
+            sign_overdue_locked(order=locked, now=clock.now())
+        return Order.objects.get(pk=order.pk)
 
     def _dispatch(self, order: Order, dispatcher, *, tier: int, prefer=None) -> Order:
         """Dispatch at ``tier`` (to ``prefer`` when it is a candidate there), or the nearest

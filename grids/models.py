@@ -45,6 +45,12 @@ class AreaQuerySet(models.QuerySet):
         return self.filter(paths_q(paths, "path"))
 
 
+def ancestor_paths(path: str) -> list[str]:
+    """The paths from the root down to and including ``path`` ("LX/", "LX/LX01/", ...)."""
+    codes = [c for c in path.split(PATH_SEPARATOR) if c]
+    return [PATH_SEPARATOR.join(codes[: i + 1]) + PATH_SEPARATOR for i in range(len(codes))]
+
+
 def paths_q(paths: list[str], field: str) -> Q:
     """A Q matching rows whose ``field`` lies under any of ``paths`` (nothing when empty)."""
     q = Q(pk__in=[])

@@ -35,6 +35,7 @@ GROUPS = {
     "community": _("社区议事"),
     "party": _("党员微心愿"),
     "oversight": _("督办回访"),
+    "stats": _("数据"),
 }
 # Entries about the user's own account sit by their name, not in the bar.
 ACCOUNT = "account"
@@ -73,13 +74,16 @@ NAV_ENTRIES: list[NavEntry] = [
     NavEntry("orders:notices", _("公告"), DISPATCH_ROLES, "community"),
     NavEntry("parties:member_home", _("党员服务"), (PostRole.PARTY_MEMBER,)),
     NavEntry("parties:staff_wishes", _("微心愿"), INTAKE_ROLES, "party"),
-    # Mirrors orders.selectors.stats.STATS_ROLES / RANKING_ROLES (issue 9).
+    # Mirrors orders.selectors.stats.STATS_ROLES / RANKING_ROLES and
+    # orders.stats.handlers.HANDLER_ROLES (issue 9).
     NavEntry(
         "orders:stats",
         _("数据看板"),
         (PostRole.STREET_OFFICIAL, PostRole.COMMUNITY_DISPATCHER, PostRole.GRID_LEADER),
+        "stats",
     ),
-    NavEntry("orders:stats_ranking", _("红黑榜"), (PostRole.STREET_OFFICIAL,)),
+    NavEntry("orders:stats_ranking", _("红黑榜"), (PostRole.STREET_OFFICIAL,), "stats"),
+    NavEntry("orders:stats_mine", _("我的数据"), INBOX_ROLES, "stats"),
     NavEntry(
         "parties:staff_members",
         _("报到党员"),

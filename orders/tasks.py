@@ -3,9 +3,17 @@
 from celery import shared_task
 
 from core.outbox import deliver_message
+from orders.stats.exports import export_job
 from orders.sweep import run_sweep
 
-__all__ = ["deliver_message", "new_order_digest", "notice_digest", "stats_fill", "sweep"]
+__all__ = [
+    "deliver_message",
+    "export_job",
+    "new_order_digest",
+    "notice_digest",
+    "stats_fill",
+    "sweep",
+]
 
 
 @shared_task(name="orders.sweep", ignore_result=True)
@@ -46,3 +54,11 @@ def new_order_digest() -> None:
     from orders.services.alerts import send_new_order_digests
 
     send_new_order_digests(now=clock.now())
+
+
+@shared_task(name="orders.export_purge", ignore_result=True)
+def export_purge() -> None:
+    """Beat's hourly removal of export files older than SIDAN_EXPORT_KEEP_HOURS."""
+    from orders.stats import exports
+
+    exports.purge()

@@ -35,7 +35,7 @@ from django.utils import timezone
 from orders import services, verification
 from orders.forms.staff import ACTION_FORMS
 from orders.lifecycle import Tier
-from orders.models import CallbackTask, Order, SupervisionItem, SupervisionKind
+from orders.models import CallbackTask, ExportJob, Order, SupervisionItem, SupervisionKind
 from tests.factories import SuperuserFactory
 from tests.orders.conftest import World, build_world
 from tests.orders.public_helpers import PHONE, png
@@ -119,6 +119,7 @@ class Scene:
     commitment_ids: list[int] = field(default_factory=list)
     whistle_ids: list[int] = field(default_factory=list)
     cohandler_ids: list[int] = field(default_factory=list)
+    job_ids: list[int] = field(default_factory=list)
 
 
 def build_scene() -> Scene:
@@ -157,6 +158,7 @@ def build_scene() -> Scene:
     add_grid_work(scene)
     add_party(scene)
     add_joint_work(scene)
+    add_export_jobs(scene)
     return scene
 
 
@@ -183,6 +185,22 @@ def add_joint_work(scene: Scene) -> None:
         order_id=scene.ours[1].pk, actor=w.dispatcher, unit=w.unit, part="协助清理"
     )
     scene.cohandler_ids.append(co.pk)
+
+
+def add_export_jobs(scene: Scene) -> None:
+    """A finished export of the street official's and a queued one of a dispatcher's:
+    nobody else may open either."""
+    from orders.stats import exports
+
+    w = scene.world
+    done = ExportJob.objects.create(
+        user=w.street_official, params={"area": w.street.code}, filename="s.xlsx"
+    )
+    exports.run(done.pk)
+    queued = ExportJob.objects.create(
+        user=w.dispatcher, params={"area": w.community.code}, filename="d.xlsx"
+    )
+    scene.job_ids += [done.pk, queued.pk]
 
 
 def add_party(scene: Scene) -> None:
@@ -380,6 +398,7 @@ def valid_values(converter: str, name: str, scene: Scene) -> list[str]:
         "commitment_id",
         "whistle_id",
         "cohandler_id",
+        "job_id",
     ):
         return [str(i) for i in getattr(scene, name.replace("_id", "_ids"))]
     if name == "token":

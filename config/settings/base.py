@@ -439,6 +439,8 @@ SIDAN_STATS_FILL_SECONDS = env.float("SIDAN_STATS_FILL_SECONDS", default=60.0)
 SIDAN_RANKING_MIN_ORDERS = env.int("SIDAN_RANKING_MIN_ORDERS", default=5)
 # Exports with more rows than this run as a Celery task (ExportJob).
 SIDAN_EXPORT_SYNC_MAX_ROWS = env.int("SIDAN_EXPORT_SYNC_MAX_ROWS", default=3000)
+# Longer exports run in the background; their files are deleted after this many hours.
+SIDAN_EXPORT_KEEP_HOURS = env.int("SIDAN_EXPORT_KEEP_HOURS", default=72)
 # Dispatchers get 特急/紧急 new orders at once, the others in a digest this often.
 SIDAN_NEW_ORDER_DIGEST_MINUTES = env.int("SIDAN_NEW_ORDER_DIGEST_MINUTES", default=60)
 # How often the board polls its counts (seconds).
@@ -467,6 +469,11 @@ CELERY_BEAT_SCHEDULE = {
     # PIPL retention: closed orders' names and phones are removed after SIDAN_RETENTION_DAYS.
     "anonymise-expired": {
         "task": "orders.anonymise_expired",
+        "schedule": 3600.0,
+        "options": {"expires": 3600.0},
+    },
+    "export-purge": {
+        "task": "orders.export_purge",
         "schedule": 3600.0,
         "options": {"expires": 3600.0},
     },

@@ -37,7 +37,14 @@ from orders.models.projects import (
     ProjectHand,
     ProjectThreshold,
 )
-from orders.models.stats import DailyCount, FillState
+from orders.models.stats import (
+    DailyCount,
+    ExportJob,
+    ExportStatus,
+    FillState,
+    HandlerFact,
+    MonthlyCount,
+)
 from orders.models.supervision import (
     CallbackStatus,
     CallbackTask,
@@ -51,6 +58,10 @@ __all__ = [
     "CoHandler",
     "Whistle",
     "DailyCount",
+    "ExportJob",
+    "ExportStatus",
+    "HandlerFact",
+    "MonthlyCount",
     "FillState",
     "Notice",
     "NoticeSubscription",

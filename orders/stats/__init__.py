@@ -1,8 +1,11 @@
 """Dashboard figures (issue 9): definitions in ``figures``, per-order contributions in
 ``facts``, the rollup in ``rollup``; this module reads them for an area and a period.
 
-Reads go to the rollup (``DailyCount``) unless ``source="raw"`` — the raw path is the
-reference the rollup is tested against and serves areas/periods too small to matter.
+Reads go to the rollup unless ``source="raw"`` — the raw path is the reference the rollup
+is tested against. Whole months of a street, community or grid are read from the month rows
+(``MonthlyCount``: a few hundred rows for a street's year at any number of orders); the
+days of a period outside whole months, and areas below grid level, from the day rows
+(``DailyCount``).
 """
 
 from __future__ import annotations
@@ -16,11 +19,20 @@ from django.utils.translation import gettext as _
 
 from core import clock
 from grids.models import Area, paths_q
-from orders.models import DailyCount, Order, OrderEvent
+from orders.models import DailyCount, MonthlyCount, Order, OrderEvent
 from orders.stats import facts
 from orders.stats.figures import DEFINITIONS, Figures
 
-__all__ = ["DEFINITIONS", "Figures", "Period", "cells", "figures_for", "by_child", "trend"]
+__all__ = [
+    "DEFINITIONS",
+    "Figures",
+    "Period",
+    "area_cells",
+    "by_child",
+    "cells",
+    "figures_for",
+    "trend",
+]
 
 
 @dataclass(frozen=True)
@@ -137,7 +149,7 @@ def raw_cells(area_paths: list[str], period: Period) -> Cells:
 
 
 def cells(area_paths: list[str], period: Period, *, source: str = "rollup") -> Cells:
-    """One query on the rollup (or the raw computation) for ``area_paths`` over ``period``."""
+    """The day rows (or the raw computation) for ``area_paths`` over ``period``."""
     if source == "raw":
         return raw_cells(area_paths, period)
     rows = (
@@ -148,6 +160,55 @@ def cells(area_paths: list[str], period: Period, *, source: str = "rollup") -> C
     return [(d, p, c, Counter(counts)) for d, p, c, counts in rows]
 
 
+def split(period: Period) -> tuple[Period | None, list[Period]]:
+    """The whole months inside ``period`` (or None) and the day ranges left around them."""
+    first = (
+        period.start
+        if period.start.day == 1
+        else Period.month(period.start.year, period.start.month).end
+    )
+    last = period.end.replace(day=1)
+    if first >= last:
+        return None, [period]
+    days = [p for p in (Period(period.start, first), Period(last, period.end)) if p.start < p.end]
+    return Period(first, last), days
+
+
+def _monthly(area: Area) -> bool:
+    from orders.stats.rollup import MONTHLY_LEVELS
+
+    return area.level in MONTHLY_LEVELS
+
+
+def month_cells(areas: list[Area], months: Period) -> Cells:
+    """The month rows of ``areas`` over whole ``months``, each tagged with its area's path
+    (one indexed query)."""
+    paths = {a.pk: a.path for a in areas}
+    rows = MonthlyCount.objects.filter(
+        area_id__in=paths, month__gte=months.start, month__lt=months.end
+    ).values_list("month", "area_id", "category_id", "counts")
+    return [(m, paths[a], c, Counter(counts)) for m, a, c, counts in rows]
+
+
+def area_cells(area: Area, period: Period, children: list[Area] = ()) -> tuple[Cells, Cells]:
+    """``(own, split_rows)`` for ``area`` over ``period``: ``own`` sums to the area's
+    figures (``total``, ``by_category``, ``by_weekday``), ``split_rows`` splits among
+    ``children`` (``by_child``). Month rows where they exist, day rows for the rest; at
+    most three queries."""
+    months, day_parts = split(period)
+    children_monthly = all(_monthly(c) for c in children)
+    if months is None or not _monthly(area) or not children_monthly:
+        # A grid's children (compounds, micro-grids) have day rows only; a grid's month
+        # is small enough to sum from them.
+        rows = cells([area.path], period)
+        return rows, rows
+    daily = [row for part in day_parts for row in cells([area.path], part)]
+    both = month_cells([area, *children], months)
+    own = [r for r in both if r[1] == area.path]
+    kids = [r for r in both if r[1] != area.path]
+    return own + daily, (kids + daily if children else own + daily)
+
+
 def total(rows: Cells) -> Figures:
     out: Counter = Counter()
     for _d, _p, _c, counts in rows:
@@ -156,7 +217,18 @@ def total(rows: Cells) -> Figures:
 
 
 def figures_for(area_paths: list[str], period: Period, *, source: str = "rollup") -> Figures:
-    return total(cells(area_paths, period, source=source))
+    """The figures of ``area_paths`` over ``period`` (month rows where they serve)."""
+    if source == "raw" or not area_paths or split(period)[0] is None:
+        return total(cells(area_paths, period, source=source))
+    areas = list(Area.objects.filter(path__in=area_paths))
+    if len(areas) != len(set(area_paths)) or not all(_monthly(a) for a in areas):
+        return total(cells(area_paths, period))
+    return total([row for area in areas for row in area_cells(area, period)[0]])
+
+
+def figures_of(area: Area, period: Period) -> Figures:
+    """The figures of one area over ``period``."""
+    return total(area_cells(area, period)[0])
 
 
 def by_child(rows: Cells, children: list[Area]) -> list[tuple[Area, Figures]]:
@@ -182,18 +254,22 @@ def by_weekday(rows: Cells) -> list[int]:
     """Orders received per weekday, Monday first."""
     out = [0] * 7
     for day, _p, _c, counts in rows:
-        out[day.weekday()] += counts.get("received", 0)
+        weekdays = [counts.get(f"received_wd{n}", 0) for n in range(7)]
+        if any(weekdays):  # a month row carries its weekdays
+            out = [a + b for a, b in zip(out, weekdays, strict=True)]
+        else:
+            out[day.weekday()] += counts.get("received", 0)
     return out
 
 
-def trend(area_paths: list[str], last: Period, months: int = 12) -> list[tuple[str, Figures]]:
+def trend(area: Area, last: Period, months: int = 12) -> list[tuple[str, Figures]]:
     """The figures of each of the ``months`` months ending with ``last``'s month (one
     query on the rollup)."""
     first = last.start.replace(day=1)
     for _month in range(months - 1):
         first = (first - timedelta(days=1)).replace(day=1)
     end = Period.month(last.start.year, last.start.month).end
-    rows = cells(area_paths, Period(first, end))
+    rows = area_cells(area, Period(first, end))[0]
     buckets: dict[str, Counter] = defaultdict(Counter)
     for day, _p, _c, counts in rows:
         buckets[f"{day:%Y-%m}"].update(counts)
@@ -203,3 +279,34 @@ def trend(area_paths: list[str], last: Period, months: int = 12) -> list[tuple[s
         out.append((key, Figures(buckets[key])))
         cursor = Period.month(cursor.year, cursor.month).end
     return out
+
+
+def ranked(items: list, *, now: list[Figures], before: list[Figures], volume, label) -> list[dict]:
+    """The 红黑榜 rule for any kind of unit (areas, handlers): by composite score, the
+    month before's rank for the movement; a unit whose ``volume`` is below
+    ``SIDAN_RANKING_MIN_ORDERS`` is listed but not ranked. Rows: item, figures, rank,
+    was, move (places gained)."""
+    from django.conf import settings
+
+    minimum = settings.SIDAN_RANKING_MIN_ORDERS
+
+    def ranks(table: list[Figures]) -> dict[int, int]:
+        eligible = [i for i, f in enumerate(table) if volume(f) >= minimum and f.score is not None]
+        eligible.sort(key=lambda i: (-table[i].score, label(items[i])))
+        return {i: place + 1 for place, i in enumerate(eligible)}
+
+    rank_now, rank_before = ranks(now), ranks(before)
+    rows = []
+    for i, item in enumerate(items):
+        rank, was = rank_now.get(i), rank_before.get(i)
+        rows.append(
+            {
+                "item": item,
+                "figures": now[i],
+                "rank": rank,
+                "was": was,
+                "move": (was - rank) if rank and was else None,
+            }
+        )
+    rows.sort(key=lambda r: (r["rank"] is None, r["rank"] or 0, label(r["item"])))
+    return rows

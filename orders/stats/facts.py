@@ -209,6 +209,122 @@ def repeated_q() -> Exists:
     return Exists(earlier.exclude(pk=OuterRef("pk")).exclude(resident_phone=""))
 
 
+HandlerKey = tuple[int | None, int | None]  # (handler user, member unit): one is set
+
+
+def _holder(event: OrderEvent) -> HandlerKey | None:
+    if event.handler_user_id or event.handler_unit_id:
+        return (event.handler_user_id, event.handler_unit_id)
+    return None
+
+
+def handler_contributions(order_events: list[OrderEvent]) -> Counter:
+    """``{(day, handler, measure): value}``: what each handler the order passed through
+    is assessed on (a handler's own figures and the ranking of property managers and
+    member units).
+
+    A *holding* starts when the order is dispatched or escalated to a handler and ends at
+    the next assignment, return or close. On the holding's first day it counts
+    ``dispatched``, then ``responded`` (signed for or returned with no sign-for overdue
+    during the holding) or ``sign_missed``, ``returned`` and ``overdue``. A result the
+    handler reports counts on the report's day (``resolutions``, and
+    ``resolutions_on_time`` with no resolution overdue during the holding). A resident's
+    rating or a reached callback judges the result reported last, so it counts for that
+    handler on the judgement's day (``judged``/``solved``, ``rated``/``sat:*``)."""
+    out: Counter = Counter()
+    holder: HandlerKey | None = None
+    start = None
+    missed = responded = late = overdue = False
+    last_resolver: HandlerKey | None = None
+    for event in order_events:
+        action, data = event.action, event.data or {}
+        day = day_of(event.at)
+        if action in (Action.DISPATCH, Action.ESCALATE):
+            holder, start = _holder(event), day
+            missed = responded = late = overdue = False
+            if holder:
+                out[(start, holder, "dispatched")] += 1
+            continue
+        if holder is None:
+            if action == Action.RATE:
+                _judged_by(
+                    out, day, last_resolver, data.get(ev.RATING_KEY), data.get(ev.SOLVED_KEY)
+                )
+            elif (
+                action == Action.CALLBACK
+                and data.get("reached")
+                and not data.get(ev.RATED_ORDER_KEY)
+            ):
+                _judged_by(out, day, last_resolver, data.get(ev.RATING_KEY), data.get("resolved"))
+            continue
+        if action == Action.OVERDUE:
+            if not overdue:
+                out[(start, holder, "overdue")] += 1
+                overdue = True
+            if data.get(ev.OVERDUE_KIND_KEY) == "sign":
+                if not missed and not responded:
+                    out[(start, holder, "sign_missed")] += 1
+                missed = True
+            else:
+                late = True
+        elif action in (Action.SIGN, Action.RETURN):
+            if not missed and not responded:
+                out[(start, holder, "responded")] += 1
+            responded = True
+            if action == Action.RETURN:
+                out[(start, holder, "returned")] += 1
+                holder = None
+        elif action == Action.RESOLVE:
+            out[(day, holder, "resolutions")] += 1
+            if not late:
+                out[(day, holder, "resolutions_on_time")] += 1
+            last_resolver = holder
+            holder = None  # awaiting the rating: the holding is over
+        elif action in (Action.CANCEL, Action.CLOSE_UNRATED):
+            holder = None
+    return out
+
+
+def _judged_by(out: Counter, day: date, handler, rating, solved) -> None:
+    if handler is None:
+        return
+    judged: Counter = Counter()
+    _judgement(judged, day, rating=rating or "", solved=solved)
+    for (d, measure), value in judged.items():
+        out[(d, handler, measure)] += value
+
+
+def _events_by_order(chunk: list[int]) -> dict[int, list[OrderEvent]]:
+    by_order: dict[int, list[OrderEvent]] = defaultdict(list)
+    for event in (
+        OrderEvent.objects.filter(order_id__in=chunk)
+        .only(
+            "order_id",
+            "action",
+            "actor_kind",
+            "at",
+            "to_status",
+            "tier",
+            "data",
+            "handler_user_id",
+            "handler_unit_id",
+        )
+        .order_by("order_id", "at", "id")
+    ):
+        by_order[event.order_id].append(event)
+    return by_order
+
+
+def order_handler_contributions(order_ids: Iterable[int]) -> dict[int, Counter]:
+    """``handler_contributions`` of the given orders: one query per 2,000 orders."""
+    ids = sorted(set(order_ids))
+    result: dict[int, Counter] = {pk: Counter() for pk in ids}
+    for start in range(0, len(ids), 2000):
+        for pk, order_events in _events_by_order(ids[start : start + 2000]).items():
+            result[pk] = handler_contributions(order_events)
+    return result
+
+
 def order_contributions(order_ids: Iterable[int]) -> dict[int, tuple[OrderRow, Counter]]:
     """Contributions of the given orders: two queries per 2,000 orders."""
     ids = sorted(set(order_ids))
@@ -245,13 +361,7 @@ def order_contributions(order_ids: Iterable[int]) -> dict[int, tuple[OrderRow, C
                 "redo_count",
             )
         }
-        by_order: dict[int, list[OrderEvent]] = defaultdict(list)
-        for event in (
-            OrderEvent.objects.filter(order_id__in=chunk)
-            .only("order_id", "action", "actor_kind", "at", "to_status", "tier", "data")
-            .order_by("order_id", "at", "id")
-        ):
-            by_order[event.order_id].append(event)
+        by_order = _events_by_order(chunk)
         for pk, row in rows.items():
             result[pk] = (row, contributions(row, by_order[pk]))
     return result

@@ -7,6 +7,10 @@ the orders contributing to that cell. A late rating or callback therefore correc
 cells of the days it touches (the rating's day, and the placement/first-dispatch days
 whose outcome it changes). Recomputing a cell from raw rows makes the job idempotent: run
 it twice and the rows are the same.
+
+``MonthlyCount`` holds the same measures per month at street, community and grid level:
+each daily cell's change (new − old) is added to the month rows of its ancestors in the
+same transaction, so the month rows always equal the sum of the day rows below them.
 """
 
 from __future__ import annotations
@@ -19,8 +23,8 @@ from django.db.models import Max, Q
 from django.utils import timezone
 
 from core import clock
-from grids.models import Area
-from orders.models import DailyCount, FillState, Order, OrderEvent
+from grids.models import Area, AreaLevel, ancestor_paths
+from orders.models import DailyCount, FillState, HandlerFact, MonthlyCount, Order, OrderEvent
 from orders.stats import facts
 
 STATE = "daily_counts"
@@ -35,6 +39,114 @@ def day_bounds(day: date) -> tuple[datetime, datetime]:
     start = timezone.make_aware(datetime.combine(day, time.min), tz)
     end = timezone.make_aware(datetime.combine(day + timedelta(days=1), time.min), tz)
     return start, end
+
+
+# The levels that get month rows (the dashboards' areas and their children).
+MONTHLY_LEVELS = (AreaLevel.STREET, AreaLevel.COMMUNITY, AreaLevel.GRID)
+
+MonthKey = tuple[date, int, int]  # (first day of the month, ancestor area, category)
+
+
+def month_of(day: date) -> date:
+    return day.replace(day=1)
+
+
+def month_measures(day: date, counts: dict) -> Counter:
+    """A day cell's measures as they add into its month: the same, plus the orders
+    received on that weekday (``received_wd0`` is Monday)."""
+    out = Counter(counts)
+    if counts.get("received"):
+        out[f"received_wd{day.weekday()}"] += counts["received"]
+    return out
+
+
+def ancestors(area_ids: set[int]) -> dict[int, list[int]]:
+    """For each area, itself and its ancestors at ``MONTHLY_LEVELS`` (two queries)."""
+    paths = dict(Area.objects.filter(pk__in=area_ids).values_list("pk", "path"))
+    wanted = {p for path in paths.values() for p in ancestor_paths(path)}
+    by_path = dict(
+        Area.objects.filter(path__in=wanted, level__in=MONTHLY_LEVELS).values_list("path", "pk")
+    )
+    return {
+        pk: [by_path[p] for p in ancestor_paths(path) if p in by_path] for pk, path in paths.items()
+    }
+
+
+def month_deltas(changes: list[tuple[date, int, int, dict, int]]) -> dict[MonthKey, Counter]:
+    """``changes`` are day cells ``(day, area, category, counts, sign)``; returns what
+    each ancestor month row must add."""
+    lineage = ancestors({area for _d, area, _c, _counts, _s in changes})
+    out: dict[MonthKey, Counter] = defaultdict(Counter)
+    for day, area, category, counts, sign in changes:
+        measures = month_measures(day, counts)
+        for ancestor in lineage.get(area, []):
+            bucket = out[(month_of(day), ancestor, category)]
+            for measure, value in measures.items():
+                bucket[measure] += sign * value
+    return out
+
+
+def apply_month_deltas(deltas: dict[MonthKey, Counter]) -> None:
+    """Add ``deltas`` to the month rows (creating, updating or deleting rows)."""
+    deltas = {k: v for k, v in deltas.items() if any(v.values())}
+    if not deltas:
+        return
+    existing = {
+        (r.month, r.area_id, r.category_id): r
+        for r in MonthlyCount.objects.filter(
+            area_id__in={a for _m, a, _c in deltas},
+            month__in={m for m, _a, _c in deltas},
+            category_id__in={c for _m, _a, c in deltas},
+        )
+    }
+    changed, created, doomed = [], [], []
+    for key, delta in deltas.items():
+        row = existing.get(key)
+        counts = Counter(row.counts if row else {})
+        for measure, value in delta.items():
+            counts[measure] += value
+        counts = {m: v for m, v in counts.items() if v}
+        if row is None:
+            if counts:
+                created.append(
+                    MonthlyCount(month=key[0], area_id=key[1], category_id=key[2], counts=counts)
+                )
+        elif counts:
+            row.counts = counts
+            changed.append(row)
+        else:
+            doomed.append(row.pk)
+    MonthlyCount.objects.bulk_create(created, batch_size=2000)
+    MonthlyCount.objects.bulk_update(changed, ["counts"], batch_size=2000)
+    if doomed:
+        MonthlyCount.objects.filter(pk__in=doomed).delete()
+
+
+def handler_facts(order_ids) -> list[HandlerFact]:
+    """The ``HandlerFact`` rows of the given orders (one per order × month × handler)."""
+    rows = []
+    for pk, counts in facts.order_handler_contributions(order_ids).items():
+        per: dict[tuple[date, tuple], Counter] = defaultdict(Counter)
+        for (day, handler, measure), value in counts.items():
+            per[(month_of(day), handler)][measure] += value
+        rows += [
+            HandlerFact(
+                order_id=pk,
+                month=month,
+                handler_user_id=user,
+                handler_unit_id=unit,
+                counts=dict(+measures),
+            )
+            for (month, (user, unit)), measures in per.items()
+            if +measures
+        ]
+    return rows
+
+
+def rewrite_handler_facts(order_ids: set[int]) -> None:
+    rows = handler_facts(order_ids)
+    HandlerFact.objects.filter(order_id__in=order_ids).delete()
+    HandlerFact.objects.bulk_create(rows, batch_size=2000)
 
 
 def _orders_in_cells(days: dict[date, tuple[set[int], set[int]]]) -> set[int]:
@@ -80,15 +192,24 @@ def recompute(order_ids: set[int]) -> int:
             if cell in cells and value:
                 totals[cell][measure] += value
     paths = dict(Area.objects.filter(pk__in={a for _d, a, _c in cells}).values_list("pk", "path"))
+    changes: list[tuple[date, int, int, dict, int]] = [
+        (day, area_id, category_id, totals[(day, area_id, category_id)], 1)
+        for day, area_id, category_id in cells
+    ]
     with transaction.atomic():
         for day, (areas, categories) in per_day.items():
             doomed = {(a, c) for d, a, c in cells if d == day}
-            existing = DailyCount.objects.filter(
-                day=day, area_id__in=areas, category_id__in=categories
-            ).values_list("pk", "area_id", "category_id")
-            DailyCount.objects.filter(
-                pk__in=[pk for pk, a, c in existing if (a, c) in doomed]
-            ).delete()
+            existing = [
+                (pk, a, c, counts)
+                for pk, a, c, counts in DailyCount.objects.filter(
+                    day=day, area_id__in=areas, category_id__in=categories
+                ).values_list("pk", "area_id", "category_id", "counts")
+                if (a, c) in doomed
+            ]
+            changes.extend((day, a, c, counts, -1) for _pk, a, c, counts in existing)
+            DailyCount.objects.filter(pk__in=[pk for pk, *_rest in existing]).delete()
+        apply_month_deltas(month_deltas(changes))
+        rewrite_handler_facts(set(order_ids))
         DailyCount.objects.bulk_create(
             [
                 DailyCount(
@@ -117,11 +238,24 @@ def rebuild(chunk: int = 5000) -> int:
                 if value:
                     totals[(day, row.area_id, row.category_id)][measure] += value
     paths = dict(Area.objects.filter(pk__in={a for _d, a, _c in totals}).values_list("pk", "path"))
+    months = month_deltas([(d, a, c, counts, 1) for (d, a, c), counts in totals.items()])
     DailyCount.objects.all().delete()
     DailyCount.objects.bulk_create(
         (
             DailyCount(day=day, area_id=a, area_path=paths[a], category_id=c, counts=dict(counts))
             for (day, a, c), counts in totals.items()
+        ),
+        batch_size=2000,
+    )
+    HandlerFact.objects.all().delete()
+    for start in range(0, len(ids), chunk):
+        HandlerFact.objects.bulk_create(handler_facts(ids[start : start + chunk]), batch_size=2000)
+    MonthlyCount.objects.all().delete()
+    MonthlyCount.objects.bulk_create(
+        (
+            MonthlyCount(month=m, area_id=a, category_id=c, counts=dict(+counts))
+            for (m, a, c), counts in months.items()
+            if +counts
         ),
         batch_size=2000,
     )

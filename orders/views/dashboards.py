@@ -10,17 +10,20 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop as N_
 from django.views.decorators.http import require_GET
 
-from grids.models import Area, AreaLevel
+from grids.models import Area, AreaLevel, ancestor_paths
 from orders import stats
+from orders.models import ExportJob, ExportStatus
 from orders.selectors import stats as selectors
-from orders.stats import Period, excel, rollup
+from orders.stats import Period, excel, exports, rollup
+from orders.stats import handlers as handler_stats
 from orders.stats.figures import Figures, definitions
 from orders.views.common import require_role
 
@@ -107,12 +110,12 @@ def overview(request: HttpRequest) -> HttpResponse:
     roots = selectors.stats_roots(user=request.user)
     area = selectors.stats_area(user=request.user, code=request.GET.get("area", ""), roots=roots)
     period = _period(request)
-    rows = stats.cells([area.path], period)
-    figures = stats.total(rows)
-    prev = stats.figures_for([area.path], period.previous())
-    last_year = stats.figures_for([area.path], period.last_year())
     children = _children(area)
-    table = _table(rows, children)
+    own, split_rows = stats.area_cells(area, period, children)
+    figures = stats.total(own)
+    prev = stats.figures_of(area, period.previous())
+    last_year = stats.figures_of(area, period.last_year())
+    table = _table(split_rows, children)
     if request.GET.get("format") == "xlsx":
         return excel.xlsx_response(
             filename=f"{area.name}_{period.label}_数据看板.xlsx",
@@ -120,7 +123,7 @@ def overview(request: HttpRequest) -> HttpResponse:
             headers=[_("区域"), *_headers()],
             rows=[[r["area"].name, *r["cells"]] for r in table],
         )
-    series = stats.trend([area.path], period)
+    series = stats.trend(area, period)
     top = max([f.received for _m, f in series] + [1])
     trend = [
         {
@@ -136,7 +139,7 @@ def overview(request: HttpRequest) -> HttpResponse:
     ]
     ancestors = [
         r
-        for r in Area.objects.filter(path__in=_prefixes(area.path)).order_by("path")
+        for r in Area.objects.filter(path__in=ancestor_paths(area.path)).order_by("path")
         if any(r.path.startswith(root.path) for root in roots)
     ]
     context = {
@@ -169,104 +172,137 @@ def _roles(request) -> set[str]:
     return access.access_for(request.user).roles
 
 
-def _prefixes(path: str) -> list[str]:
-    parts = [p for p in path.split("/") if p]
-    return ["/".join(parts[: i + 1]) + "/" for i in range(len(parts))]
-
-
-ORDER_HEADERS = [
-    N_("编号"),
-    N_("点单时间"),
-    N_("类别"),
-    N_("位置"),
-    N_("状态"),
-    N_("层级"),
-    N_("承办"),
-    N_("评价"),
-    N_("是否解决"),
-]
-
-
-def _order_row(order) -> list:
-    from django.utils import timezone
-
-    return [
-        order.reference,
-        timezone.localtime(order.placed_at).strftime("%Y-%m-%d %H:%M"),
-        order.category.name,
-        order.area.name,
-        order.get_status_display(),
-        order.get_tier_display() if order.tier else "",
-        order.handler_label,
-        order.get_rating_display() if order.rating else "",
-        {True: _("已解决"), False: _("未解决")}.get(order.solved, ""),
-    ]
-
-
 @login_required
 @require_GET
 def figure_orders(request: HttpRequest) -> HttpResponse:
     """The orders behind a figure: a street-wide (or community-wide) order list."""
     require_role(request, selectors.STATS_ROLES)
-    roots = selectors.stats_roots(user=request.user)
-    area = selectors.stats_area(user=request.user, code=request.GET.get("area", ""), roots=roots)
-    period = _period(request)
-    figure = request.GET.get("figure", "received")
-    if figure not in selectors.FIGURE_ORDERS:
-        figure = "received"
-    qs = selectors.figure_orders(area=area, period=period, figure=figure)
-    text = request.GET.get("q", "").strip()[:40]
-    if text:
-        qs = qs.filter(reference__icontains=text) | qs.filter(description__icontains=text)
-    label = selectors.FIGURE_ORDERS[figure][0]
+    listing = exports.figure_list(request.user, request.GET)
+    if listing.period_error:
+        messages.error(request, listing.period_error)
+    qs = listing.orders
     if request.GET.get("format") == "xlsx":
-        limit = settings.SIDAN_EXPORT_SYNC_MAX_ROWS
+        if qs.count() > settings.SIDAN_EXPORT_SYNC_MAX_ROWS:
+            job = exports.start(user=request.user, params=request.GET)
+            return redirect("orders:export_job", job.pk)
         return excel.xlsx_response(
-            filename=f"{area.name}_{period.label}_{label}.xlsx",
-            title=str(label),
-            headers=[_(h) for h in ORDER_HEADERS],
-            rows=(_order_row(o) for o in qs[:limit]),
+            filename=listing.filename,
+            title=listing.label,
+            headers=[_(h) for h in exports.ORDER_HEADERS],
+            rows=(exports.order_row(o) for o in qs),
         )
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
-        "area": area,
-        "period": period,
-        "figure": figure,
-        "label": label,
+        "area": listing.area,
+        "period": listing.period,
+        "figure": listing.figure,
+        "label": listing.label,
         "page": page,
-        "q": text,
+        "q": listing.text,
         "figures": [(k, v[0]) for k, v in selectors.FIGURE_ORDERS.items()],
         "export_limit": settings.SIDAN_EXPORT_SYNC_MAX_ROWS,
     }
     return render(request, "orders/stats/orders.html", context)
 
 
-def ranking_rows(rows, units: list[Area], prev_rows) -> list[dict]:
-    """Units by composite score; fewer than the minimum orders: listed, not ranked."""
-    minimum = settings.SIDAN_RANKING_MIN_ORDERS
-    now = stats.by_child(rows, units)
-    before = stats.by_child(prev_rows, units)
+# (label, value) — a handler's figures, also the Excel columns of "my figures".
+HANDLER_COLUMNS = [
+    (N_("接单量"), lambda f: f.n("dispatched")),
+    (N_("响应率(%)"), lambda f: f.response_rate),
+    (N_("按时办结率(%)"), lambda f: f.on_time_rate),
+    (N_("解决率(%)"), lambda f: f.resolution_rate),
+    (N_("满意率(%)"), lambda f: f.satisfaction_rate),
+    (N_("综合得分"), lambda f: f.score),
+    (N_("退单"), lambda f: f.n("returned")),
+    (N_("超期"), lambda f: f.n("overdue")),
+]
 
-    def ranks(pairs):
-        eligible = [(a, f) for a, f in pairs if f.received >= minimum and f.score is not None]
-        eligible.sort(key=lambda p: (-p[1].score, p[0].path))
-        return {a.pk: i + 1 for i, (a, _f) in enumerate(eligible)}
 
-    rank_now, rank_before = ranks(now), ranks(before)
-    out = []
-    for unit, f in now:
-        rank = rank_now.get(unit.pk)
-        was = rank_before.get(unit.pk)
-        out.append(
+@login_required
+@require_GET
+def my_figures(request: HttpRequest) -> HttpResponse:
+    """我的数据: a handler's own figures (and their member unit's, for a liaison) for a
+    month against the month before, with the 12 months up to it."""
+    require_role(request, handler_stats.HANDLER_ROLES)
+    period = _period(request)
+    if not period.is_month:
+        period = Period.month(period.start.year, period.start.month)
+    handlers = handler_stats.own_handlers(request.user)
+    now = handler_stats.figures(handlers, period)
+    before = handler_stats.figures(handlers, period.previous())
+    sections = []
+    for h in handlers:
+        series = handler_stats.trend(h, period)
+        sections.append(
             {
-                "area": unit,
-                "figures": f,
-                "rank": rank,
-                "was": was,
-                "move": (was - rank) if rank and was else None,
+                "handler": h,
+                "cells": [
+                    (_(label), value(now[h.key]), value(before[h.key]))
+                    for label, value in HANDLER_COLUMNS
+                ],
+                "trend": [(m, [value(f) for _l, value in HANDLER_COLUMNS]) for m, f in series],
             }
         )
-    out.sort(key=lambda r: (r["rank"] is None, r["rank"] or 0, r["area"].path))
+    if request.GET.get("format") == "xlsx" and sections:
+        first = sections[0]
+        return excel.xlsx_response(
+            filename=f"{first['handler'].label}_{period.label}_我的数据.xlsx",
+            title=first["handler"].label,
+            headers=[_("月份"), *[_(label) for label, _v in HANDLER_COLUMNS]],
+            rows=[[m, *cells] for m, cells in first["trend"]],
+        )
+    context = {
+        "period": period,
+        "sections": sections,
+        "headers": [_(label) for label, _v in HANDLER_COLUMNS],
+        "definitions": definitions(),
+        "filled_at": rollup.filled_at(),
+    }
+    return render(request, "orders/stats/mine.html", context)
+
+
+@login_required
+@require_GET
+def export_job(request: HttpRequest, job_id: int) -> HttpResponse:
+    """A large export's progress (polled while it runs) and its download link."""
+    job = get_object_or_404(ExportJob, pk=job_id, user=request.user)
+    template = "orders/stats/export_job.html"
+    if request.htmx:
+        template += "#job"
+    return render(request, template, {"job": job, "back": urlencode(job.params)})
+
+
+@login_required
+@require_GET
+def export_download(request: HttpRequest, job_id: int) -> FileResponse:
+    """The finished file, for the user who asked only."""
+    job = get_object_or_404(ExportJob, pk=job_id, user=request.user, status=ExportStatus.DONE)
+    if not job.file or not job.file.storage.exists(job.file.name):
+        raise Http404
+    return FileResponse(
+        job.file.open("rb"), as_attachment=True, filename=job.filename, content_type=excel.XLSX
+    )
+
+
+def ranking_rows(rows, units: list[Area], prev_rows) -> list[dict]:
+    """Areas by composite score (``stats.ranked``); rows carry ``area``."""
+    out = stats.ranked(
+        units,
+        now=[f for _a, f in stats.by_child(rows, units)],
+        before=[f for _a, f in stats.by_child(prev_rows, units)],
+        volume=lambda f: f.received,
+        label=lambda a: a.path,
+    )
+    for row in out:
+        area = row["item"]
+        row.update(area=area, name=area.name, code=area.code, volume=row["figures"].received)
+    return out
+
+
+def handler_ranking_rows(handlers: list[handler_stats.Handler], period: Period) -> list[dict]:
+    out = handler_stats.ranking(handlers, period)
+    for row in out:
+        row.update(name=row["item"].label, code="", volume=row["figures"].n("dispatched"))
     return out
 
 
@@ -278,30 +314,43 @@ def ranking(request: HttpRequest) -> HttpResponse:
     roots = selectors.stats_roots(user=request.user)
     street = selectors.stats_area(user=request.user, code=request.GET.get("area", ""), roots=roots)
     period = _period(request)
-    rows = stats.cells([street.path], period)
-    prev_rows = stats.cells([street.path], period.previous())
     units = list(
         Area.objects.filter(
             path__startswith=street.path, level__in=[AreaLevel.COMMUNITY, AreaLevel.GRID]
         ).order_by("path")
     )
-    communities = ranking_rows(
-        rows, [u for u in units if u.level == AreaLevel.COMMUNITY], prev_rows
-    )
-    grids = ranking_rows(rows, [u for u in units if u.level == AreaLevel.GRID], prev_rows)
+
+    def ranked(level: int) -> list[dict]:
+        group = [u for u in units if u.level == level]
+        rows = stats.area_cells(street, period, group)[1]
+        prev_rows = stats.area_cells(street, period.previous(), group)[1]
+        return ranking_rows(rows, group, prev_rows)
+
+    tables = {
+        "community": ranked(AreaLevel.COMMUNITY),
+        "grid": ranked(AreaLevel.GRID),
+        "property": handler_ranking_rows(handler_stats.street_property_managers(street), period),
+        "unit": handler_ranking_rows(handler_stats.street_member_units(street), period),
+    }
     kind = request.GET.get("kind", "")
     if request.GET.get("format") == "xlsx":
-        table = grids if kind == "grid" else communities
+        table = tables.get(kind, tables["community"])
         return excel.xlsx_response(
             filename=f"{street.name}_{period.label}_红黑榜.xlsx",
             title=_("红黑榜"),
-            headers=[_("名次"), _("区域"), _("综合得分"), _("受理量"), _("名次变化")],
+            headers=[
+                _("名次"),
+                _("区域") if kind in ("", "community", "grid") else _("承办方"),
+                _("综合得分"),
+                _("受理量") if kind in ("", "community", "grid") else _("接单量"),
+                _("名次变化"),
+            ],
             rows=[
                 [
                     r["rank"] or _("未排名"),
-                    r["area"].name,
+                    r["name"],
                     r["figures"].score,
-                    r["figures"].received,
+                    r["volume"],
                     r["move"],
                 ]
                 for r in table
@@ -310,8 +359,10 @@ def ranking(request: HttpRequest) -> HttpResponse:
     context = {
         "area": street,
         "period": period,
-        "communities": communities,
-        "grids": grids,
+        "communities": tables["community"],
+        "grids": tables["grid"],
+        "property_managers": tables["property"],
+        "units": tables["unit"],
         "minimum": settings.SIDAN_RANKING_MIN_ORDERS,
         "definitions": definitions(),
     }
@@ -326,16 +377,16 @@ def screen(request: HttpRequest) -> HttpResponse:
     roots = selectors.stats_roots(user=request.user)
     area = selectors.stats_area(user=request.user, code=request.GET.get("area", ""), roots=roots)
     period, _error = stats.parse_period(request.GET)  # default: this month
-    rows = stats.cells([area.path], period)
-    figures = stats.total(rows)
-    prev = stats.figures_for([area.path], period.previous())
-    last_year = stats.figures_for([area.path], period.last_year())
     children = _children(area)
+    own, split_rows = stats.area_cells(area, period, children)
+    figures = stats.total(own)
+    prev = stats.figures_of(area, period.previous())
+    last_year = stats.figures_of(area, period.last_year())
     context = {
         "area": area,
         "period": period,
         "headlines": headlines(figures, prev, last_year),
-        "table": _table(rows, children)[:12],
+        "table": _table(split_rows, children)[:12],
         "columns": _headers(),
         "tiers": figures.tier_shares,
         "filled_at": rollup.filled_at(),
@@ -349,4 +400,7 @@ urlpatterns = [
     path("staff/stats/orders/", figure_orders, name="stats_orders"),
     path("staff/stats/ranking/", ranking, name="stats_ranking"),
     path("staff/stats/screen/", screen, name="stats_screen"),
+    path("staff/stats/mine/", my_figures, name="stats_mine"),
+    path("staff/exports/<int:job_id>/", export_job, name="export_job"),
+    path("staff/exports/<int:job_id>/download/", export_download, name="export_download"),
 ]

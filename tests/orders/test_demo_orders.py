@@ -29,6 +29,13 @@ def test_demo_orders_cover_every_status_and_queue(world):
     assert min(placed) < timezone.now() - timezone.timedelta(days=14)
     assert max(OrderEvent.objects.values_list("at", flat=True)) <= timezone.now()
     assert clock.now() <= timezone.now()  # the clock is restored
+    # A few closed orders went past their sign-for limit and were escalated by the
+    # sweep's own step (the dashboards' 超期 and 响应率 have something to show).
+    late = Order.objects.filter(
+        status=Status.CLOSED, events__action="overdue", events__data__kind="sign"
+    ).distinct()
+    assert late.exists()
+    assert all(o.events.filter(action="escalate").exists() for o in late)
 
 
 def test_demo_orders_are_idempotent(world):

@@ -138,7 +138,7 @@ def test_ranking_lists_units_below_the_minimum_unranked(
     w = month.world
     settings.SIDAN_RANKING_MIN_ORDERS = 2
     client.force_login(w.street_official)
-    with clock.travel_to(NOW), django_assert_max_num_queries(10):
+    with clock.travel_to(NOW), django_assert_max_num_queries(13):
         response = client.get(reverse("orders:stats_ranking"), {"month": "2026-03"})
     rows = response.context["communities"]
     assert [(r["area"], r["rank"]) for r in rows] == [(w.community, 1), (w.other_community, None)]
