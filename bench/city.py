@@ -680,6 +680,11 @@ def main() -> None:
         build_streets(rng)
         print(f"streets ready in {time.monotonic() - started:.1f}s", flush=True)
         load_orders(args.orders, rng)
+    # Issue 12: the demo departments (their logins open the department inbox) and a few
+    # whistles and co-handlers, through the services; skipped when already there.
+    from demo.joint import build_demo_joint
+
+    build_demo_joint()
     # The street official passes two-factor login like a real one (the harness reads the code).
     from accounts.demo import enrol_demo_devices
 

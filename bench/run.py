@@ -81,6 +81,8 @@ PAGES = [
     ("patch", "patch list (grid worker)", "demo_grid_worker", "/staff/patch/"),
     ("patch_all", "patch list, all (property)", "demo_property", "/staff/patch/?queue=all"),
     ("inbox", "handler inbox", "demo_property", "/staff/inbox/"),
+    ("department", "department inbox (whistles)", "demo_market", "/staff/department/"),
+    ("unit_work", "unit co-handling and claims", "demo_unit", "/staff/unit/"),
     ("intake", "intake form GET", "demo_dispatcher", "/staff/intake/"),
     ("supervision", "supervision list", "demo_street", "/staff/supervision/"),
     ("callbacks", "callback list (three rates)", "demo_dispatcher", "/staff/callbacks/"),

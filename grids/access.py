@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import Q, QuerySet
 
-from grids.models import Area, PostRole, paths_q
+from grids.models import AREALESS_ROLES, Area, MemberUnit, PostRole, paths_q
 
 _CACHE_ATTR = "_sidan_access"
 
@@ -26,6 +26,7 @@ class PostInfo:
     area_path: str
     area_level: int
     member_unit_id: int | None
+    department_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -40,19 +41,27 @@ class Access:
         return {p.role for p in self.posts}
 
     @property
+    def area_posts(self) -> tuple[PostInfo, ...]:
+        """The posts whose area gives scope (``AREALESS_ROLES`` give none)."""
+        return tuple(p for p in self.posts if p.role not in AREALESS_ROLES)
+
+    @property
     def paths(self) -> list[str]:
         """Minimal list of scope roots: a path under another one adds nothing."""
         roots: list[str] = []
-        for path in sorted({p.area_path for p in self.posts}):
+        for path in sorted({p.area_path for p in self.area_posts}):
             if not any(path.startswith(r) for r in roots):
                 roots.append(path)
         return roots
 
     def paths_for(self, *roles: str) -> list[str]:
-        return sorted({p.area_path for p in self.posts if p.role in roles})
+        return sorted({p.area_path for p in self.area_posts if p.role in roles})
 
     def member_unit_ids(self) -> set[int]:
         return {p.member_unit_id for p in self.posts if p.member_unit_id}
+
+    def department_ids(self) -> set[int]:
+        return {p.department_id for p in self.posts if p.department_id}
 
     @property
     def is_staff_user(self) -> bool:
@@ -65,7 +74,9 @@ def access_for(user: AbstractBaseUser | AnonymousUser) -> Access:
     cached = getattr(user, _CACHE_ATTR, None)
     if cached is not None:
         return cached
-    rows = user.posts.values_list("role", "area_id", "area__path", "area__level", "member_unit_id")
+    rows = user.posts.values_list(
+        "role", "area_id", "area__path", "area__level", "member_unit_id", "department_id"
+    )
     access = Access(is_superuser=user.is_superuser, posts=tuple(PostInfo(*row) for row in rows))
     setattr(user, _CACHE_ATTR, access)
     return access
@@ -128,3 +139,48 @@ INTAKE_ROLES = (
     PostRole.SECOND_BUILDING_HEAD,
     PostRole.GRID_VOLUNTEER,
 )
+
+
+# --- member units: where a liaison works (issue 12) ----------------------------------------
+
+
+def unit_communities(unit_ids: Iterable[int]) -> list[tuple[int, str]]:
+    """(id, path) of the communities member units ``unit_ids`` serve: where their liaisons
+    may enter orders on a resident's behalf and claim open orders (认领). Today a unit's own
+    community; the one place to switch to the unit's paired communities (结对包建)."""
+    ids = sorted(set(unit_ids))
+    if not ids:
+        return []
+    rows = MemberUnit.objects.filter(pk__in=ids, is_active=True).values_list(
+        "community_id", "community__path"
+    )
+    return sorted(set(rows), key=lambda row: row[1])
+
+
+def unit_community_paths(unit_ids: Iterable[int]) -> list[str]:
+    return [path for _id, path in unit_communities(unit_ids)]
+
+
+def liaison_paths(user: AbstractBaseUser | AnonymousUser) -> list[str]:
+    """``unit_community_paths`` of the user's member units (one query; none without)."""
+    access = access_for(user)
+    return unit_community_paths(access.member_unit_ids())
+
+
+# Roles that may enter an order on a resident's behalf through the staff intake page: the
+# intake roles over their posts' subtrees, and unit liaisons in their units' communities.
+ORDER_INTAKE_ROLES = (*INTAKE_ROLES, PostRole.UNIT_LIAISON)
+
+
+def intake_scope_q(user: AbstractBaseUser | AnonymousUser, *, path_field: str = "path") -> Q:
+    """Areas where ``user`` may place an order on a resident's behalf."""
+    q = scope_q(user, path_field=path_field, roles=INTAKE_ROLES)
+    if access_for(user).is_superuser:
+        return q
+    return q | paths_q(liaison_paths(user), path_field)
+
+
+def may_intake_at(user: AbstractBaseUser | AnonymousUser, area: Area) -> bool:
+    if area_in_scope(user, area, roles=INTAKE_ROLES):
+        return True
+    return any(area.path.startswith(p) for p in liaison_paths(user))

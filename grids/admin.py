@@ -6,7 +6,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from grids import services
-from grids.models import Area, MemberUnit, Post
+from grids.models import Area, Department, MemberUnit, Post
 
 
 class ChildInline(admin.TabularInline):
@@ -67,14 +67,19 @@ class AreaAdmin(admin.ModelAdmin):
 class PostAdminForm(forms.ModelForm):
     class Meta:
         model = Post
-        fields = ["user", "role", "area", "member_unit"]
+        fields = ["user", "role", "area", "member_unit", "department"]
 
     def clean(self):
         data = super().clean()
         role, area = data.get("role"), data.get("area")
         if role and area:
             try:
-                services.post_check(role=role, area=area, member_unit=data.get("member_unit"))
+                services.post_check(
+                    role=role,
+                    area=area,
+                    member_unit=data.get("member_unit"),
+                    department=data.get("department"),
+                )
             except ValidationError as exc:
                 raise ValidationError(
                     exc.message_dict if hasattr(exc, "error_dict") else exc.messages
@@ -85,9 +90,9 @@ class PostAdminForm(forms.ModelForm):
 @admin.register(Post)
 class PostAdmin(admin.ModelAdmin):
     form = PostAdminForm
-    list_display = ["user", "role", "area", "member_unit", "created_at"]
+    list_display = ["user", "role", "area", "member_unit", "department", "created_at"]
     list_filter = ["role", "area__level"]
-    list_select_related = ["user", "area", "member_unit"]
+    list_select_related = ["user", "area", "member_unit", "department"]
     search_fields = [
         "user__username",
         "user__first_name",
@@ -95,14 +100,18 @@ class PostAdmin(admin.ModelAdmin):
         "area__name",
         "area__code",
     ]
-    raw_id_fields = ["user", "area", "member_unit"]
+    raw_id_fields = ["user", "area", "member_unit", "department"]
 
     def save_model(self, request, obj, form, change):
         if change:
             super().save_model(request, obj, form, change)  # already checked by the form
         else:
             created = services.post_create(
-                user=obj.user, role=obj.role, area=obj.area, member_unit=obj.member_unit
+                user=obj.user,
+                role=obj.role,
+                area=obj.area,
+                member_unit=obj.member_unit,
+                department=obj.department,
             )
             obj.pk, obj.created_at = created.pk, created.created_at
 
@@ -113,3 +122,12 @@ class MemberUnitAdmin(admin.ModelAdmin):
     list_filter = ["is_active"]
     search_fields = ["name", "community__name"]
     raw_id_fields = ["community"]
+
+
+@admin.register(Department)
+class DepartmentAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind", "level", "street", "phone", "is_active"]
+    list_filter = ["kind", "level", "is_active"]
+    list_select_related = ["street"]
+    search_fields = ["name", "street__name"]
+    raw_id_fields = ["street"]

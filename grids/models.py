@@ -123,6 +123,9 @@ class PostRole(models.TextChoices):
     # Posts the community grants a verified party member (parties.members.member_grant_post).
     SECOND_BUILDING_HEAD = "second_building_head", _("第二楼组长")
     GRID_VOLUNTEER = "grid_volunteer", _("网格志愿者")
+    # A functional department's staff (职能部门, issue 12): no area scope of its own — it
+    # sees only what was whistled to it (docs/departments.md).
+    DEPARTMENT_STAFF = "department_staff", _("职能部门工作人员")
 
 
 # The level of node each role is posted to.
@@ -138,7 +141,12 @@ ROLE_LEVEL: dict[str, int] = {
     PostRole.PARTY_MEMBER: AreaLevel.COMMUNITY,
     PostRole.SECOND_BUILDING_HEAD: AreaLevel.COMPOUND,
     PostRole.GRID_VOLUNTEER: AreaLevel.GRID,
+    PostRole.DEPARTMENT_STAFF: AreaLevel.STREET,
 }
+
+# Roles whose post's area gives no scope: the post only says which street the holder
+# answers to; what they see comes from elsewhere (a department: its whistles).
+AREALESS_ROLES = frozenset({PostRole.DEPARTMENT_STAFF})
 
 
 class UnitKind(models.TextChoices):
@@ -200,6 +208,57 @@ class MemberUnit(models.Model):
         return self.name
 
 
+class DepartmentKind(models.TextChoices):
+    MARKET = "market", _("市场监管")
+    URBAN = "urban", _("城市管理")
+    HOUSING = "housing", _("住房建设")
+    POLICE = "police", _("公安派出所")
+    ENVIRONMENT = "environment", _("生态环境")
+    WATER = "water", _("水务")
+    CIVIL = "civil", _("民政")
+    OTHER = "other", _("其他")
+
+
+class DepartmentLevel(models.TextChoices):
+    STREET = "street", _("街道")
+    DISTRICT = "district", _("区县")
+
+
+class Department(models.Model):
+    """A functional department (职能部门) at street or district level that a dispatcher or
+    street official may whistle to from an order (小区吹哨、部门报到): a kind of handler
+    above the street tier (县级部门快办). Its staff hold posts with role
+    ``DEPARTMENT_STAFF``; ``street`` is the street whose whistles it answers (a district
+    department serving several streets is registered once per street)."""
+
+    name = models.CharField(_("部门名称"), max_length=100)
+    kind = models.CharField(_("类别"), max_length=16, choices=DepartmentKind.choices)
+    level = models.CharField(
+        _("层级"), max_length=8, choices=DepartmentLevel.choices, default=DepartmentLevel.STREET
+    )
+    street = models.ForeignKey(
+        Area,
+        verbose_name=_("服务街道"),
+        on_delete=models.PROTECT,
+        related_name="departments",
+        limit_choices_to={"level": AreaLevel.STREET},
+    )
+    phone = models.CharField(_("值班电话"), max_length=20, blank=True)
+    is_active = models.BooleanField(_("启用"), default=True)
+
+    class Meta:
+        verbose_name = _("职能部门")
+        verbose_name_plural = _("职能部门")
+        ordering = ["street_id", "level", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["street", "name"], name="department_unique_name")
+        ]
+        indexes = [models.Index(fields=["street", "is_active"], name="department_street_active")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class Post(models.Model):
     """A staff user's role on one node; a user's scope is the union of their posts' subtrees."""
 
@@ -222,6 +281,15 @@ class Post(models.Model):
         related_name="liaison_posts",
         help_text=_("仅成员单位联络员需要填写。"),
     )
+    department = models.ForeignKey(
+        Department,
+        verbose_name=_("职能部门"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="staff_posts",
+        help_text=_("仅职能部门工作人员需要填写。"),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -235,6 +303,11 @@ class Post(models.Model):
                 condition=Q(role=PostRole.UNIT_LIAISON, member_unit__isnull=False)
                 | (~Q(role=PostRole.UNIT_LIAISON) & Q(member_unit__isnull=True)),
                 name="post_member_unit_only_for_liaisons",
+            ),
+            models.CheckConstraint(
+                condition=Q(role=PostRole.DEPARTMENT_STAFF, department__isnull=False)
+                | (~Q(role=PostRole.DEPARTMENT_STAFF) & Q(department__isnull=True)),
+                name="post_department_only_for_department_staff",
             ),
         ]
 

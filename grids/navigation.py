@@ -11,14 +11,18 @@ from dataclasses import dataclass
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
-from grids.access import DISPATCH_ROLES, INTAKE_ROLES, Access
-from grids.models import PostRole
+from grids.access import DISPATCH_ROLES, INTAKE_ROLES, ORDER_INTAKE_ROLES, Access
+from grids.models import AREALESS_ROLES, PostRole
 
 ALL_ROLES = tuple(PostRole.values)
+# Roles whose posts give an area scope (a department's staff have none: issue 12).
+AREA_ROLES = tuple(r for r in ALL_ROLES if r not in AREALESS_ROLES)
 # Mirrors orders.selectors.patch.PATCH_ROLES, less the dispatchers and street officials,
 # whose board already lists every order of their communities (the page still opens).
 PATCH_NAV_ROLES = tuple(
-    role for role in PostRole.values if role not in (PostRole.PARTY_MEMBER, *DISPATCH_ROLES)
+    role
+    for role in PostRole.values
+    if role not in (PostRole.PARTY_MEMBER, *DISPATCH_ROLES, *AREALESS_ROLES)
 )
 
 
@@ -59,7 +63,10 @@ NAV_ENTRIES: list[NavEntry] = [
     NavEntry("orders:staff_board", _("派单台"), BOARD_ROLES),
     NavEntry("orders:staff_inbox", _("我的待办"), INBOX_ROLES),
     NavEntry("orders:staff_patch", _("本片工单"), PATCH_NAV_ROLES),
-    NavEntry("orders:staff_intake", _("代居民录入"), INTAKE_ROLES),
+    NavEntry("orders:staff_intake", _("代居民录入"), ORDER_INTAKE_ROLES),
+    # Issue 12 (docs/departments.md): a department's whistles; a unit's co-handling and claims.
+    NavEntry("orders:department_inbox", _("部门待办"), (PostRole.DEPARTMENT_STAFF,)),
+    NavEntry("orders:unit_work", _("协办与认领"), (PostRole.UNIT_LIAISON,)),
     NavEntry("grids:visits_due", _("待走访"), INTAKE_ROLES, "grid"),
     NavEntry(
         "grids:visits_coverage",
@@ -68,7 +75,7 @@ NAV_ENTRIES: list[NavEntry] = [
         "grid",
     ),
     NavEntry("grids:disputes", _("矛盾纠纷"), INTAKE_ROLES, "grid"),
-    NavEntry("grids:area_tree", _("区域网格"), ALL_ROLES, "grid"),
+    NavEntry("grids:area_tree", _("区域网格"), AREA_ROLES, "grid"),
     NavEntry("grids:area_import", _("导入区域"), (PostRole.STREET_OFFICIAL,), "grid"),
     NavEntry("orders:meetings", _("议事会"), DISPATCH_ROLES, "community"),
     NavEntry("orders:projects", _("微项目"), DISPATCH_ROLES, "community"),

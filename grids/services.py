@@ -144,8 +144,11 @@ def area_import(*, user, content: bytes, filename: str) -> AreaImportResult:
     )
 
 
-def post_check(*, role: str, area: Area, member_unit: MemberUnit | None = None) -> None:
-    """Refuse a post whose node is of the wrong level for the role, or a bad member unit."""
+def post_check(
+    *, role: str, area: Area, member_unit: MemberUnit | None = None, department=None
+) -> None:
+    """Refuse a post whose node is of the wrong level for the role, or a bad member unit
+    or department."""
     if role not in PostRole.values:
         raise ValidationError({"role": _("未知岗位。")})
     expected = ROLE_LEVEL[role]
@@ -170,17 +173,30 @@ def post_check(*, role: str, area: Area, member_unit: MemberUnit | None = None) 
             )
     elif member_unit is not None:
         raise ValidationError({"member_unit": _("只有成员单位联络员需要填写成员单位。")})
+    if role == PostRole.DEPARTMENT_STAFF:
+        if department is None:
+            raise ValidationError({"department": _("职能部门工作人员必须选择职能部门。")})
+        if department.street_id != area.pk:
+            raise ValidationError(
+                {"department": _("所选职能部门不服务“%(area)s”。") % {"area": area.name}}
+            )
+    elif department is not None:
+        raise ValidationError({"department": _("只有职能部门工作人员需要填写职能部门。")})
 
 
 @transaction.atomic
-def post_create(*, user, role: str, area: Area, member_unit: MemberUnit | None = None) -> Post:
+def post_create(
+    *, user, role: str, area: Area, member_unit: MemberUnit | None = None, department=None
+) -> Post:
     """Give ``user`` a role on ``area``; the level must be the role's level (``ROLE_LEVEL``)."""
-    post_check(role=role, area=area, member_unit=member_unit)
+    post_check(role=role, area=area, member_unit=member_unit, department=department)
     if Post.objects.filter(user=user, role=role, area=area).exists():
         raise ValidationError(
             _("该用户已在“%(area)s”担任%(role)s。")
             % {"area": area.name, "role": PostRole(role).label}
         )
-    post = Post.objects.create(user=user, role=role, area=area, member_unit=member_unit)
+    post = Post.objects.create(
+        user=user, role=role, area=area, member_unit=member_unit, department=department
+    )
     forget_access(user)
     return post

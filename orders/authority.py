@@ -14,11 +14,11 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from core.actors import SYSTEM, Actor
-from grids.access import DISPATCH_ROLES, access_for, area_in_scope
+from grids.access import DISPATCH_ROLES, access_for, area_in_scope, unit_community_paths
 from grids.models import AreaLevel, PostRole
 from orders.errors import OrderError
-from orders.lifecycle import Action
-from orders.models import OrderEvent
+from orders.lifecycle import Action, CoStatus, WhistleStatus
+from orders.models import CoHandler, OrderEvent, Whistle
 
 
 def order_area_q(
@@ -32,7 +32,7 @@ def order_area_q(
     access = access_for(user)
     if access.is_superuser:
         return Q()
-    posts = [p for p in access.posts if roles is None or p.role in roles]
+    posts = [p for p in access.area_posts if roles is None or p.role in roles]
     q = Q(pk__in=[])
     roots = sorted({(p.area_path, p.area_level, p.area_id) for p in posts})
     kept: list[str] = []
@@ -69,6 +69,25 @@ def order_scope_q(user: AbstractBaseUser | AnonymousUser, *, prefix: str = "") -
         # ... and the orders the unit held before (returned, escalated): its own record.
         held = OrderEvent.objects.filter(handler_unit_id__in=unit_ids).values("order_id")
         q |= Q(**{f"{prefix}pk__in": held})
+    return q | joint_scope_q(access, prefix=prefix)
+
+
+def joint_scope_q(access, *, prefix: str = "") -> Q:
+    """Orders seen through issue 12's joint work: a department sees only what was
+    whistled to it; a unit's liaison the orders it co-handles (withdrawn ones aside)."""
+    q = Q(pk__in=[])
+    department_ids = access.department_ids()
+    if department_ids:
+        whistled = Whistle.objects.filter(department_id__in=department_ids).exclude(
+            status=WhistleStatus.WITHDRAWN
+        )
+        q |= Q(**{f"{prefix}pk__in": whistled.values("order_id")})
+    unit_ids = access.member_unit_ids()
+    if unit_ids:
+        cohandled = CoHandler.objects.filter(unit_id__in=unit_ids).exclude(
+            status=CoStatus.WITHDRAWN
+        )
+        q |= Q(**{f"{prefix}pk__in": cohandled.values("order_id")})
     return q
 
 
@@ -159,3 +178,32 @@ def check_move(actor: Actor, action: str, order) -> None:
         )
     if not actor.is_staff and actor.kind != SYSTEM:
         raise OrderError("forbidden", _("只有工作人员可以执行这个操作。"))
+
+
+# --- issue 12: claims, whistles, co-handling (docs/departments.md) -------------------------
+
+
+def may_unit_claim(user: AbstractBaseUser | AnonymousUser, order, unit) -> bool:
+    """A liaison of ``unit`` claiming ``order`` (认领): the order lies in one of the unit's
+    communities (``grids.access.unit_community_paths``)."""
+    if unit is None or unit.pk not in access_for(user).member_unit_ids():
+        return False
+    return any(order.area.path.startswith(p) for p in unit_community_paths([unit.pk]))
+
+
+def may_whistle(user: AbstractBaseUser | AnonymousUser, order) -> bool:
+    """Blowing the whistle (and withdrawing it): a dispatcher or street official over it."""
+    return is_order_dispatcher(user, order)
+
+
+def is_department_staff(user: AbstractBaseUser | AnonymousUser, whistle) -> bool:
+    return whistle.department_id in access_for(user).department_ids()
+
+
+def may_invite_cohandler(user: AbstractBaseUser | AnonymousUser, order) -> bool:
+    """Inviting (and withdrawing) a co-handler: the order's dispatcher, or its lead handler."""
+    return is_order_dispatcher(user, order) or is_order_handler(user, order)
+
+
+def is_cohandler(user: AbstractBaseUser | AnonymousUser, cohandler) -> bool:
+    return cohandler.unit_id in access_for(user).member_unit_ids()

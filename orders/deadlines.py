@@ -39,6 +39,9 @@ class Limits:
     chase_share: Decimal
     dispatch_limit: int = 1
     dispatch_unit: str = DeadlineUnit.WORKING_DAYS
+    # 小区吹哨、部门报到 (issue 12): (limit, unit) for the department's report and resolve.
+    whistle_report: tuple[int, str] = (2, DeadlineUnit.HOURS)
+    whistle_resolve: tuple[int, str] = (3, DeadlineUnit.WORKING_DAYS)
 
 
 def _parse_time(value: str) -> time:
@@ -93,10 +96,15 @@ def _read_limits(order: Order) -> Limits:
             Decimal(policy.chase_share),
             policy.dispatch_limit,
             policy.dispatch_unit,
+            (policy.whistle_report_limit, policy.whistle_report_unit),
+            (policy.whistle_resolve_limit, policy.whistle_resolve_unit),
         )
     else:
         dispatch = settings.SIDAN_DISPATCH_LIMITS.get(
             order.urgency, settings.SIDAN_DISPATCH_LIMITS["normal"]
+        )
+        whistle = settings.SIDAN_WHISTLE_LIMITS.get(
+            order.urgency, settings.SIDAN_WHISTLE_LIMITS["normal"]
         )
         limits = Limits(
             order.category.sign_for_hours,
@@ -107,6 +115,8 @@ def _read_limits(order: Order) -> Limits:
             Decimal(str(settings.SIDAN_CHASE_SHARE)),
             dispatch[0],
             dispatch[1],
+            tuple(whistle[0]),
+            tuple(whistle[1]),
         )
     return limits
 
@@ -175,6 +185,21 @@ def dispatch_due(
 def dispatch_supervise_due(*, order: Order, due: datetime) -> datetime:
     """Still not dispatched one more dispatch limit after the chase: the street supervises."""
     return dispatch_due(order=order, start=due)
+
+
+def whistle_dues(*, order: Order, start: datetime) -> tuple[datetime, datetime]:
+    """(report due, resolve due) of a whistle blown on ``order`` at ``start``: the policy's
+    whistle limits for the order's category and urgency; the resolve due never before the
+    report due."""
+    limits = limits_for(order)
+    cal = _calendar_for(start)
+    report = add_limit(
+        start=start, limit=limits.whistle_report[0], unit=limits.whistle_report[1], cal=cal
+    )
+    resolve = add_limit(
+        start=start, limit=limits.whistle_resolve[0], unit=limits.whistle_resolve[1], cal=cal
+    )
+    return report, max(report, resolve)
 
 
 def on_sign_overdue(order: Order) -> str:

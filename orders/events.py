@@ -154,3 +154,26 @@ def callback_data(
         RATING_KEY: rating,
         RATED_ORDER_KEY: rated_order,
     }
+
+
+# --- issue 12: unit claims, whistles, co-handling -------------------------------------------
+
+WHISTLE_KEY = "whistle"  # the whistle's id on its events
+DEPARTMENT_KEY = "department"  # the department's name at the time
+COHANDLER_KEY = "cohandler"
+UNIT_KEY = "unit"
+
+
+def unit_claim_data(*, unit_id: int, unit_name: str) -> dict:
+    return {UNIT_KEY: unit_name, "unit_id": unit_id}
+
+
+def whistle_data(*, whistle, due: datetime | None = None) -> dict:
+    data: dict = {WHISTLE_KEY: whistle.pk, DEPARTMENT_KEY: whistle.department.name}
+    if due is not None:
+        data["due"] = due.isoformat()
+    return data
+
+
+def cohandler_data(*, cohandler) -> dict:
+    return {COHANDLER_KEY: cohandler.pk, UNIT_KEY: cohandler.unit.name}

@@ -90,6 +90,17 @@ class Action(models.TextChoices):
     WITHDRAW_POOL = "withdraw_pool", _("撤回接单池")
     CLAIM = "claim", _("认领接单")
     RETURN_TO_POOL = "return_to_pool", _("退回接单池")
+    # Member units and departments (issue 12, docs/departments.md).
+    UNIT_CLAIM = "unit_claim", _("成员单位认领")
+    WHISTLE = "whistle", _("吹哨")
+    WHISTLE_REPORT = "whistle_report", _("部门报到")
+    WHISTLE_RESOLVE = "whistle_resolve", _("部门办结")
+    WHISTLE_WITHDRAW = "whistle_withdraw", _("撤回吹哨")
+    WHISTLE_OVERDUE = "whistle_overdue", _("吹哨超时")
+    CO_ADD = "co_add", _("邀请协办")
+    CO_SIGN = "co_sign", _("协办签收")
+    CO_REPORT = "co_report", _("协办反馈")
+    CO_WITHDRAW = "co_withdraw", _("撤回协办")
 
 
 S = Status
@@ -116,6 +127,8 @@ MOVES: dict[str, tuple[frozenset[str], frozenset[str]]] = {
     ),
     # A repeated request waiting for dispatch joins its original (cancel reason MERGED).
     A.MERGE: (frozenset({S.AWAITING_DISPATCH}), frozenset({S.CANCELLED})),
+    # 认领: a member unit's liaison takes an open order of its communities itself (issue 12).
+    A.UNIT_CLAIM: (frozenset({S.AWAITING_DISPATCH}), frozenset({S.IN_PROGRESS})),
 }
 
 # The open pool (党员接单, issue 13), kept in one block: a dispatcher puts an order waiting
@@ -163,6 +176,55 @@ class QueueReason(models.TextChoices):
     RETURNED = "returned", pgettext_lazy("dispatch queue", "退单")
     ESCALATED = "escalated", pgettext_lazy("dispatch queue", "升级")
     REDO = "redo", pgettext_lazy("dispatch queue", "重办")
+
+
+# --- whistles and co-handling (issue 12, docs/departments.md) ---------------------------
+#
+# Two small lifecycles of their own rows, beside the order's; each move also writes one
+# event on the order's timeline. Blowing the whistle and inviting a co-handler create
+# the row (like ``place``), so they are not in the tables.
+#
+#   whistle:  blow ──► BLOWN ──report──► REPORTED ──resolve──► RESOLVED
+#                        └──────withdraw────┴──────────────────► WITHDRAWN
+#   co-handler: invite ──► INVITED ──sign──► SIGNED ──report──► REPORTED
+#                            └──────withdraw───┴────────────────► WITHDRAWN
+
+
+class WhistleStatus(models.TextChoices):
+    BLOWN = "blown", _("待报到")
+    REPORTED = "reported", _("已报到")
+    RESOLVED = "resolved", _("部门已办结")
+    WITHDRAWN = "withdrawn", _("已撤回")
+
+
+WS = WhistleStatus
+WHISTLE_MOVES: dict[str, tuple[frozenset[str], frozenset[str]]] = {
+    A.WHISTLE_REPORT: (frozenset({WS.BLOWN}), frozenset({WS.REPORTED})),
+    A.WHISTLE_RESOLVE: (frozenset({WS.REPORTED}), frozenset({WS.RESOLVED})),
+    A.WHISTLE_WITHDRAW: (frozenset({WS.BLOWN, WS.REPORTED}), frozenset({WS.WITHDRAWN})),
+}
+WHISTLE_OPEN = (WS.BLOWN, WS.REPORTED)
+# A whistle is blown from an open order; a department reports and resolves its part
+# whatever the order did meanwhile, unless it was cancelled or closed.
+
+
+class CoStatus(models.TextChoices):
+    INVITED = "invited", _("待签收")
+    SIGNED = "signed", _("协办中")
+    REPORTED = "reported", _("已反馈")
+    WITHDRAWN = "withdrawn", _("已撤回")
+
+
+CS = CoStatus
+CO_MOVES: dict[str, tuple[frozenset[str], frozenset[str]]] = {
+    A.CO_SIGN: (frozenset({CS.INVITED}), frozenset({CS.SIGNED})),
+    A.CO_REPORT: (frozenset({CS.SIGNED}), frozenset({CS.REPORTED})),
+    A.CO_WITHDRAW: (frozenset({CS.INVITED, CS.SIGNED}), frozenset({CS.WITHDRAWN})),
+}
+CO_OPEN = (CS.INVITED, CS.SIGNED)
+# Co-handling happens while the lead handles the order: inviting and every co-handling move
+# need the order being handled (``BEING_HANDLED``); the order resolves when the lead
+# reports (``resolve``), whatever the co-handlers' parts.
 
 
 def allowed_actions(status: str) -> list[str]:

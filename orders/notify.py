@@ -180,3 +180,21 @@ def _tell_merged_residents(order: Order, event: OrderEvent) -> None:
             % {"ref": merged.reference, "url": tracking_url(merged)},
             dedupe_key=f"merged_resolved:{event.pk}:{merged.pk}",
         )
+
+
+# --- issue 12: who answers for a department or a co-handling unit ---------------------------
+
+
+def department_staff(department_id: int) -> list:
+    """Active staff of a functional department (once per sweep batch)."""
+
+    def read() -> list:
+        posts = Post.objects.filter(department_id=department_id, user__is_active=True)
+        return [p.user for p in posts.select_related("user")]
+
+    return list(memo.remembered(("department_staff", department_id), read))
+
+
+def unit_liaisons(unit_id: int) -> list:
+    """A member unit's liaisons (once per sweep batch)."""
+    return list(memo.remembered(("unit_liaisons", unit_id), lambda: _unit_liaisons(unit_id)))

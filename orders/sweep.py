@@ -25,8 +25,8 @@ from django.db.models import Q, QuerySet
 
 from core import clock, memo, outbox, writer
 from orders.lifecycle import BEING_HANDLED, Status
-from orders.models import Order
-from orders.services import LOCK_RELATED, mark_locked, sweep_steps
+from orders.models import Order, Whistle
+from orders.services import LOCK_RELATED, joint, mark_locked, sweep_steps
 
 log = logging.getLogger("sidan.sweep")
 
@@ -35,8 +35,13 @@ log = logging.getLogger("sidan.sweep")
 class Rule:
     name: str
     due: Callable[[datetime], QuerySet]
-    # Takes ``order`` (locked in the current transaction) and ``now``; True when it acted.
+    # Takes the row (``order`` by default, locked in the current transaction) and ``now``;
+    # True when it acted.
     step: Callable[..., bool]
+    # What the batch select joins, and the step's keyword for the row: a rule on another
+    # table (a whistle, issue 12) names its own.
+    related: tuple[str, ...] = LOCK_RELATED
+    arg: str = "order"
 
 
 def _chase_due(now: datetime) -> QuerySet:
@@ -64,6 +69,18 @@ def _rating_due(now: datetime) -> QuerySet:
     return Order.objects.filter(rating_due_at__lte=now).order_by("rating_due_at", "pk")
 
 
+# Whistles (小区吹哨、部门报到, issue 12): the partial indexes whistle_*_sweep.
+WHISTLE_RELATED = ("order", "order__area", "order__category", "department")
+
+
+def _whistle_report_due(now: datetime) -> QuerySet:
+    return Whistle.objects.filter(report_sweep_at__lte=now).order_by("report_sweep_at", "pk")
+
+
+def _whistle_resolve_due(now: datetime) -> QuerySet:
+    return Whistle.objects.filter(resolve_sweep_at__lte=now).order_by("resolve_sweep_at", "pk")
+
+
 # Sign-for before resolution: an order late on both is escalated once, for the sign-for.
 RULES = [
     Rule("sign_overdue", _sign_due, sweep_steps.sign_overdue_locked),
@@ -71,6 +88,20 @@ RULES = [
     Rule("chase", _chase_due, sweep_steps.chase_locked),
     Rule("dispatch_overdue", _dispatch_due, sweep_steps.dispatch_overdue_locked),
     Rule("rating", _rating_due, sweep_steps.rating_step_locked),
+    Rule(
+        "whistle_report",
+        _whistle_report_due,
+        joint.whistle_report_overdue_locked,
+        WHISTLE_RELATED,
+        "whistle",
+    ),
+    Rule(
+        "whistle_resolve",
+        _whistle_resolve_due,
+        joint.whistle_resolve_overdue_locked,
+        WHISTLE_RELATED,
+        "whistle",
+    ),
 ]
 
 
@@ -90,15 +121,16 @@ def _locked_batch(rule: Rule, *, now: datetime, batch_size: int, failed: set[int
         rule.due(now)
         .exclude(pk__in=failed)
         .select_for_update(skip_locked=True, of=("self",))
-        .select_related(*LOCK_RELATED)[:batch_size]
+        .select_related(*rule.related)[:batch_size]
     )
     mark_locked(orders)
     return orders
 
 
-def _relock(pks: list[int]) -> list[Order]:
+def _relock(rule: Rule, pks: list[int], now: datetime) -> list[Order]:
     """The batch's rows again (already locked by this transaction), fresh from the table."""
-    by_pk = Order.objects.select_for_update(of=("self",)).select_related(*LOCK_RELATED).in_bulk(pks)
+    model = rule.due(now).model
+    by_pk = model.objects.select_for_update(of=("self",)).select_related(*rule.related).in_bulk(pks)
     orders = [by_pk[pk] for pk in pks if pk in by_pk]
     mark_locked(orders)
     return orders
@@ -121,7 +153,7 @@ def _step_in_bulk(rule, orders, *, now, on_order) -> tuple[int, set[int]]:
                 on_order(order.pk)  # tests: simulate a worker dying mid-batch
             point = bulk.checkpoint()
             try:
-                if rule.step(order=order, now=now):
+                if rule.step(**{rule.arg: order}, now=now):
                     acted += 1
             except Exception as exc:  # one bad order must not stall the rest
                 bulk.rollback_to(point)
@@ -137,7 +169,7 @@ def _step_each(rule, orders, *, now, on_order) -> tuple[int, set[int]]:
             on_order(order.pk)
         try:
             with transaction.atomic():
-                if rule.step(order=order, now=now):
+                if rule.step(**{rule.arg: order}, now=now):
                     acted += 1
         except Exception as exc:  # one bad order must not stall the rest (OrderError included)
             _fail(rule, order, exc, failed)
@@ -170,7 +202,7 @@ def run_rule(
                     log.warning("sweep %s: bulk batch failed (%s); order by order", rule.name, exc)
             if done is None:
                 if bulk and orders:
-                    orders = _relock([order.pk for order in orders])
+                    orders = _relock(rule, [order.pk for order in orders], now)
                 done = _step_each(rule, orders, now=now, on_order=on_order)
             acted += done[0]
             failed |= done[1]

@@ -41,6 +41,10 @@ RESIDENT_WORDS = {
     Action.WITHDRAW_POOL: gettext_lazy("社区正在重新派单。"),
     Action.CLAIM: gettext_lazy("一位在职党员已接单，正在办理。"),
     Action.RETURN_TO_POOL: gettext_lazy("接单党员无法继续办理，诉求已回到党员接单池。"),
+    Action.UNIT_CLAIM: gettext_lazy("成员单位已认领，正在办理。"),
+    Action.WHISTLE: gettext_lazy("社区已“吹哨”，请职能部门到场处理。"),
+    Action.WHISTLE_REPORT: gettext_lazy("职能部门已报到。"),
+    Action.WHISTLE_RESOLVE: gettext_lazy("职能部门已办结其负责的部分。"),
 }
 RESIDENT_VISIBLE = frozenset(RESIDENT_WORDS)
 
@@ -70,6 +74,9 @@ def staff_text(event: OrderEvent) -> str:
     parts = [event.get_action_display()]
     if event.to_status and event.from_status != event.to_status:
         parts.append(_("→ %(status)s") % {"status": event.get_to_status_display()})
+    who = joint_party(event)
+    if who:
+        parts.append(_("（%(who)s）") % {"who": who})
     if event.action in (Action.DISPATCH, Action.ESCALATE) and event.tier:
         # Display names, surname first — never a username.
         if event.handler_unit_id:
@@ -95,6 +102,30 @@ def _linked_reference(event: OrderEvent) -> str:
     if event.action == Action.KEEP_BOTH:
         return _("（与 %(ref)s 分别办理）") % {"ref": data.get(events.REPEAT_OF_KEY, "")}
     return ""
+
+
+# Issue 12's events name the department or unit they are about (as it was named then).
+JOINT_ACTIONS = frozenset(
+    {
+        Action.UNIT_CLAIM,
+        Action.WHISTLE,
+        Action.WHISTLE_REPORT,
+        Action.WHISTLE_RESOLVE,
+        Action.WHISTLE_WITHDRAW,
+        Action.WHISTLE_OVERDUE,
+        Action.CO_ADD,
+        Action.CO_SIGN,
+        Action.CO_REPORT,
+        Action.CO_WITHDRAW,
+    }
+)
+
+
+def joint_party(event: OrderEvent) -> str:
+    if event.action not in JOINT_ACTIONS:
+        return ""
+    data = event.data or {}
+    return str(data.get("department") or data.get("unit") or "")
 
 
 def _due_label(data: dict) -> dict:

@@ -6,6 +6,7 @@ from orders.views import (
     detail,
     inbox,
     intake,
+    joint,
     meetings,
     notices,
     outbox,
@@ -46,4 +47,5 @@ urlpatterns = (
     + units.urlpatterns
     + unit_reconcile.urlpatterns
     + unit_wall.urlpatterns
+    + joint.urlpatterns
 )

@@ -8,7 +8,16 @@ from django.contrib.auth import get_user_model
 from factory.django import DjangoModelFactory
 
 from grids import services
-from grids.models import ROLE_LEVEL, Area, AreaLevel, MemberUnit, Post, PostRole
+from grids.models import (
+    ROLE_LEVEL,
+    Area,
+    AreaLevel,
+    Department,
+    DepartmentKind,
+    MemberUnit,
+    Post,
+    PostRole,
+)
 
 DEFAULT_PASSWORD = "pw-for-tests-1"
 
@@ -89,6 +98,15 @@ class MemberUnitFactory(DjangoModelFactory):
     remit = "综合"
 
 
+class DepartmentFactory(DjangoModelFactory):
+    class Meta:
+        model = Department
+
+    name = factory.Sequence(lambda n: f"职能部门{n}")
+    kind = DepartmentKind.URBAN
+    street = factory.LazyFunction(lambda: area_chain(level=AreaLevel.STREET)[-1])
+
+
 class PostFactory(DjangoModelFactory):
     """``PostFactory(role=..., area=...)``; without an area, a fresh chain to the role's level."""
 
@@ -101,10 +119,15 @@ class PostFactory(DjangoModelFactory):
     member_unit = factory.LazyAttribute(
         lambda o: MemberUnitFactory(community=o.area) if o.role == PostRole.UNIT_LIAISON else None
     )
+    department = factory.LazyAttribute(
+        lambda o: DepartmentFactory(street=o.area) if o.role == PostRole.DEPARTMENT_STAFF else None
+    )
 
     @classmethod
-    def _create(cls, model_class, *, user, role, area, member_unit=None, **kwargs):
-        return services.post_create(user=user, role=role, area=area, member_unit=member_unit)
+    def _create(cls, model_class, *, user, role, area, member_unit=None, department=None, **kwargs):
+        return services.post_create(
+            user=user, role=role, area=area, member_unit=member_unit, department=department
+        )
 
 
 def user_with_post(*, role: str, area: Area, **user_fields) -> object:

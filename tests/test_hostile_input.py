@@ -122,6 +122,8 @@ class Scene:
     resource_ids: list[int] = field(default_factory=list)
     demand_ids: list[int] = field(default_factory=list)
     unit_project_ids: list[int] = field(default_factory=list)
+    whistle_ids: list[int] = field(default_factory=list)
+    cohandler_ids: list[int] = field(default_factory=list)
     job_ids: list[int] = field(default_factory=list)
 
 
@@ -169,8 +171,34 @@ def build_scene() -> Scene:
     add_grid_work(scene)
     add_party(scene)
     add_units(scene)
+    add_joint_work(scene)
     add_export_jobs(scene)
     return scene
+
+
+def add_joint_work(scene: Scene) -> None:
+    """Issue 12: a department with its staff, a whistle on an order of each community and
+    a co-handler on ours being handled."""
+    from grids.models import Department, DepartmentKind, PostRole
+    from grids.services import post_create
+    from tests.factories import UserFactory
+
+    w = scene.world
+    department = Department.objects.create(
+        name="区市场监管局", kind=DepartmentKind.MARKET, street=w.street
+    )
+    staff = UserFactory(username="department_staff")
+    post_create(user=staff, role=PostRole.DEPARTMENT_STAFF, area=w.street, department=department)
+    w.department_staff = staff
+    for order, actor in ((scene.ours[0], w.dispatcher), (scene.theirs[0], w.other_dispatcher)):
+        whistle = services.whistle_blow(
+            order_id=order.pk, actor=actor, department=department, note="请到场"
+        )
+        scene.whistle_ids.append(whistle.pk)
+    co = services.cohandler_invite(
+        order_id=scene.ours[1].pk, actor=w.dispatcher, unit=w.unit, part="协助清理"
+    )
+    scene.cohandler_ids.append(co.pk)
 
 
 def add_export_jobs(scene: Scene) -> None:
@@ -356,6 +384,7 @@ ROLES = (
     "grid_leader",
     "unit_liaison",
     "street_official",
+    "department_staff",
     "other_dispatcher",
     "other_property_manager",
     "superuser",
@@ -420,6 +449,7 @@ def valid_values(converter: str, name: str, scene: Scene) -> list[str]:
             + list(WishAction.values)
             + ["redeem", "service", "correct", "grant", "revoke"]
             + list(UnitProjectAction.values)
+            + ["report"]  # whistles and co-handlers (issue 12)
         )
     if name in (
         "household_id",
@@ -436,6 +466,8 @@ def valid_values(converter: str, name: str, scene: Scene) -> list[str]:
         "resource_id",
         "demand_id",
         "unit_project_id",
+        "whistle_id",
+        "cohandler_id",
         "job_id",
     ):
         return [str(i) for i in getattr(scene, name.replace("_id", "_ids"))]

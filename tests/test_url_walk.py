@@ -44,6 +44,7 @@ VISITORS = (
     "grid_worker",
     "party_member",
     "street_official",
+    "department_staff",
     "other_dispatcher",
     "other_property_manager",
     "superuser",
@@ -209,3 +210,4 @@ def test_the_walk_sees_each_visitor_and_the_new_pages() -> None:
     names = {r.name for r in ROUTES}
     assert {"orders:staff_order_wall", "accounts:audit_log", "accounts:twofactor_setup"} <= names
     assert {"orders:units", "orders:reconciliation", "orders:unit_wall_project"} <= names
+    assert {"orders:department_inbox", "orders:unit_work", "orders:whistle_act"} <= names

@@ -373,6 +373,22 @@ SIDAN_DISPATCH_LIMITS = {
     "urgent": (env.int("SIDAN_DISPATCH_URGENT_WORKING_HOURS", default=2), "working_hours"),
     "normal": (env.int("SIDAN_DISPATCH_NORMAL_WORKING_DAYS", default=1), "working_days"),
 }
+# 小区吹哨、部门报到 (issue 12): (report limit, resolve limit) per urgency, used where a
+# category has no deadline policy row (the policy's whistle columns win; docs/departments.md).
+SIDAN_WHISTLE_LIMITS = {
+    "emergency": (
+        (env.int("SIDAN_WHISTLE_REPORT_EMERGENCY_MINUTES", default=30), "minutes"),
+        (env.int("SIDAN_WHISTLE_RESOLVE_EMERGENCY_HOURS", default=24), "hours"),
+    ),
+    "urgent": (
+        (env.int("SIDAN_WHISTLE_REPORT_HOURS", default=2), "hours"),
+        (env.int("SIDAN_WHISTLE_RESOLVE_URGENT_WORKING_DAYS", default=2), "working_days"),
+    ),
+    "normal": (
+        (env.int("SIDAN_WHISTLE_REPORT_HOURS", default=2), "hours"),
+        (env.int("SIDAN_WHISTLE_RESOLVE_WORKING_DAYS", default=3), "working_days"),
+    ),
+}
 SIDAN_CHASE_SHARE = env.float("SIDAN_CHASE_SHARE", default=0.75)
 SIDAN_RATING_REMINDER_HOURS = env.int("SIDAN_RATING_REMINDER_HOURS", default=24)
 SIDAN_CALLBACK_AFTER_DAYS = env.int("SIDAN_CALLBACK_AFTER_DAYS", default=3)

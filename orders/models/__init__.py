@@ -10,6 +10,7 @@ from orders.models.deadlines import (
     DeadlineUnit,
     SignOverdueAction,
 )
+from orders.models.joint import CoHandler, Whistle
 from orders.models.meetings import Meeting, MeetingEvent, MeetingOrder, MeetingTopic
 from orders.models.notices import Notice, NoticeSubscription
 from orders.models.order import (
@@ -54,6 +55,8 @@ from orders.models.verification import PhoneVerification
 from orders.models.visits import VisitOrder
 
 __all__ = [
+    "CoHandler",
+    "Whistle",
     "DailyCount",
     "ExportJob",
     "ExportStatus",

@@ -55,6 +55,25 @@ class DeadlinePolicy(models.Model):
         default=0.75,
         help_text=_("到达办结时限的这一比例时提醒承办方一次，如 0.75。"),
     )
+    # 小区吹哨、部门报到 (issue 12): a whistled department reports, then resolves its part.
+    whistle_report_limit = models.PositiveIntegerField(
+        _("吹哨报到时限"), default=2, help_text=_("从吹哨起，职能部门须在此时限内报到。")
+    )
+    whistle_report_unit = models.CharField(
+        _("吹哨报到时限单位"),
+        max_length=16,
+        choices=DeadlineUnit.choices,
+        default=DeadlineUnit.HOURS,
+    )
+    whistle_resolve_limit = models.PositiveIntegerField(
+        _("吹哨办结时限"), default=3, help_text=_("从吹哨起，职能部门须在此时限内办结其部分。")
+    )
+    whistle_resolve_unit = models.CharField(
+        _("吹哨办结时限单位"),
+        max_length=16,
+        choices=DeadlineUnit.choices,
+        default=DeadlineUnit.WORKING_DAYS,
+    )
 
     class Meta:
         verbose_name = _("时限规则")
@@ -71,6 +90,10 @@ class DeadlinePolicy(models.Model):
             models.CheckConstraint(
                 condition=Q(sign_limit__gt=0) & Q(resolve_limit__gt=0) & Q(dispatch_limit__gt=0),
                 name="deadlinepolicy_positive",
+            ),
+            models.CheckConstraint(
+                condition=Q(whistle_report_limit__gt=0) & Q(whistle_resolve_limit__gt=0),
+                name="deadlinepolicy_whistle_positive",
             ),
         ]
 

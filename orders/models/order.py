@@ -254,6 +254,11 @@ class Order(models.Model):
         on_delete=models.PROTECT,
         related_name="pool_orders",
     )
+    # Issue 12: set (never cleared) by the first whistle or co-handler, so the detail page
+    # reads those tables only for orders that have any.
+    has_joint = models.BooleanField(
+        _("有吹哨或协办"), default=False, db_default=False, editable=False
+    )
     # PIPL: the resident's name and phone were removed (their request, or retention).
     anonymised_at = models.DateTimeField(_("个人信息删除时间"), null=True, blank=True)
 

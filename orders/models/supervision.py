@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from orders.models.joint import Whistle
 from orders.models.order import Order, Rating
 
 
@@ -17,6 +18,8 @@ class SupervisionKind(models.TextChoices):
     DISPATCH_OVERDUE = "dispatch_overdue", _("超时未派单")
     # Raised by a street official by hand, on any order in their scope.
     MANUAL = "manual", _("街道交办督办")
+    WHISTLE_REPORT_OVERDUE = "whistle_report", _("吹哨超时未报到")
+    WHISTLE_RESOLVE_OVERDUE = "whistle_resolve", _("吹哨超时未办结")
 
 
 class SupervisionItem(models.Model):
@@ -32,6 +35,15 @@ class SupervisionItem(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     notes = models.TextField(_("督办意见"), blank=True)
+    # The whistle a whistle-overdue item is about (one open item per whistle and kind).
+    whistle = models.ForeignKey(
+        Whistle,
+        verbose_name=_("吹哨"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="supervision_items",
+    )
 
     class Meta:
         verbose_name = _("督办事项")
@@ -40,8 +52,13 @@ class SupervisionItem(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["order", "kind"],
-                condition=Q(resolved_at__isnull=True),
+                condition=Q(resolved_at__isnull=True, whistle__isnull=True),
                 name="supervision_one_open_per_kind",
+            ),
+            models.UniqueConstraint(
+                fields=["whistle", "kind"],
+                condition=Q(resolved_at__isnull=True, whistle__isnull=False),
+                name="supervision_one_open_per_whistle",
             ),
         ]
 

@@ -316,6 +316,7 @@ def order_detail_for_user(*, user: AbstractBaseUser, order_id: int) -> OrderDeta
             "placed_by",
             "duplicate_of",
             "repeat_of",
+            "community",
         )
         .prefetch_related(Prefetch("events", queryset=events), "photos"),
         pk=order_id,
@@ -400,6 +401,8 @@ def board_community_for_order(*, user: AbstractBaseUser, order: Order) -> Area |
     """The order's community when the user dispatches there (their board shows it)."""
     if not authority.is_order_dispatcher(user, order) or order.area.level < AreaLevel.COMMUNITY:
         return None
+    if order.community_id is not None:
+        return order.community  # the scope column, read with the order
     code = order.area.ancestor_codes[AreaLevel.COMMUNITY - 1]
     return Area.objects.filter(code=code).first()
 
@@ -445,7 +448,7 @@ def inbox_for_user(*, user: AbstractBaseUser) -> list[dict]:
 
 def intake_areas(*, user: AbstractBaseUser) -> QuerySet[Area]:
     """Where the user may enter orders on a resident's behalf."""
-    return Area.objects.filter(access.scope_q(user, path_field="path", roles=access.INTAKE_ROLES))
+    return Area.objects.filter(access.intake_scope_q(user, path_field="path"))
 
 
 def intake_picker(*, user: AbstractBaseUser, chosen: dict[int, str]) -> list[dict]:

@@ -6,7 +6,8 @@
 * ``supervision`` — staff writes on supervision items and callbacks;
 * ``handlers``    — who may take an order at a tier;
 * ``bulk``        — several orders dispatched to one handler, all or nothing;
-* ``common``      — the row lock, what the user saw, the version, one event row.
+* ``common``      — the row lock, what the user saw, the version, one event row;
+* ``joint``       — whistles to functional departments and co-handling units (issue 12).
 
 The public names are re-exported here: ``from orders import services``.
 """
@@ -28,6 +29,18 @@ from orders.services.common import (
     record_event,
 )
 from orders.services.handlers import TIER_ROLE, default_handler, handler_candidates
+from orders.services.joint import (
+    cohandler_invite,
+    cohandler_report,
+    cohandler_sign,
+    cohandler_units,
+    cohandler_withdraw,
+    whistle_blow,
+    whistle_departments,
+    whistle_report,
+    whistle_resolve,
+    whistle_withdraw,
+)
 from orders.services.lifecycle import (
     MAX_PHOTOS,
     order_add_note,
@@ -50,6 +63,7 @@ from orders.services.lifecycle import (
     order_return,
     order_return_locked,
     order_sign,
+    order_unit_claim,
     staff_cancel_refusal,
     to_queue,
 )
@@ -120,6 +134,17 @@ __all__ = [
     "order_return",
     "order_return_locked",
     "order_sign",
+    "order_unit_claim",
+    "cohandler_invite",
+    "cohandler_report",
+    "cohandler_sign",
+    "cohandler_units",
+    "cohandler_withdraw",
+    "whistle_blow",
+    "whistle_departments",
+    "whistle_report",
+    "whistle_resolve",
+    "whistle_withdraw",
     "order_version",
     "raise_supervision",
     "record_event",

@@ -46,23 +46,33 @@ def dispatchers(order: Order) -> list:
     )
 
 
-def raise_supervision(*, order: Order, kind: str, at: datetime) -> tuple[SupervisionItem, bool]:
-    """Open a supervision item for ``order`` unless one of this kind is open already."""
+def raise_supervision(
+    *, order: Order, kind: str, at: datetime, whistle=None
+) -> tuple[SupervisionItem, bool]:
+    """Open a supervision item for ``order`` unless one of this kind is open already
+    (with ``whistle``: for that whistle — a sweep batch of whistles, issue 12)."""
     bulk = writer.active_bulk()
+    key = (order.pk, kind) if whistle is None else (whistle.pk, kind)
     if bulk is None:
-        existing = SupervisionItem.objects.filter(
-            order=order, kind=kind, resolved_at__isnull=True
-        ).first()
-    else:
+        found = SupervisionItem.objects.filter(kind=kind, resolved_at__isnull=True)
+        if whistle is None:
+            found = found.filter(order=order, whistle__isnull=True)
+        else:
+            found = found.filter(whistle=whistle)
+        existing = found.first()
+    elif whistle is None:
         # A sweep batch: the open items of all its orders, read once.
         open_items = bulk.lookup("open_supervision", lambda: _open_items(bulk.row_ids))
-        existing = open_items.get((order.pk, kind))
+        existing = open_items.get(key)
+    else:
+        open_items = bulk.lookup("open_whistle_supervision", lambda: _open_whistle_items(bulk))
+        existing = open_items.get(key)
     if existing is not None:
         return existing, False
-    item = SupervisionItem(order=order, kind=kind, raised_at=at)
+    item = SupervisionItem(order=order, kind=kind, raised_at=at, whistle=whistle)
     writer.insert_rows(SupervisionItem, [item])
     if bulk is not None:
-        open_items[(order.pk, kind)] = item
+        open_items[key] = item
     # In the site's language, whoever's request raised it (as every order message).
     with translation.override(settings.LANGUAGE_CODE):
         _tell_street(order=order, kind=kind, item=item)
@@ -70,8 +80,16 @@ def raise_supervision(*, order: Order, kind: str, at: datetime) -> tuple[Supervi
 
 
 def _open_items(order_ids: list) -> dict:
-    items = SupervisionItem.objects.filter(order_id__in=order_ids, resolved_at__isnull=True)
+    items = SupervisionItem.objects.filter(
+        order_id__in=order_ids, resolved_at__isnull=True, whistle__isnull=True
+    )
     return {(item.order_id, item.kind): item for item in items}
+
+
+def _open_whistle_items(bulk) -> dict:
+    """The open whistle items of a sweep batch of whistles (its tracked rows)."""
+    items = SupervisionItem.objects.filter(whistle_id__in=bulk.row_ids, resolved_at__isnull=True)
+    return {(item.whistle_id, item.kind): item for item in items}
 
 
 def _tell_street(*, order: Order, kind: str, item: SupervisionItem) -> None:

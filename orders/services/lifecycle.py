@@ -334,9 +334,7 @@ def order_place(
         raise OrderError("bad_area", _("请选择具体的网格、小区或楼栋。"))
     if not category.is_active:
         raise OrderError("bad_category", _("这个类别已停用，请选择其他类别。"))
-    if placed_by is not None and not access.area_in_scope(
-        placed_by, area, roles=access.INTAKE_ROLES
-    ):
+    if placed_by is not None and not access.may_intake_at(placed_by, area):
         raise OrderError("forbidden", _("这个位置不在你的岗位范围内。"))
     description = clean_text(description, required=True, what="问题描述")
     resident_phone = _contact_phone(resident_phone, by_staff=placed_by is not None)
@@ -977,3 +975,47 @@ def order_resident_add(
         )
         notify.after_event(event)
     return event
+
+
+# --- unit claim (认领, issue 12) ------------------------------------------------------------
+
+
+def order_unit_claim(
+    *,
+    order_id: int,
+    actor: AbstractBaseUser,
+    unit: MemberUnit | None,
+    note: str = "",
+    **seen: Unpack[Seen],
+) -> Order:
+    """A member unit's liaison claims an open order of one of its communities
+    (``grids.access.unit_community_paths``): the unit takes it at tier 3, signed for at
+    once, with the resolution limit from now."""
+    note = clean_text(note, required=False, what="备注", limit=500)
+
+    def authorise(order: Order) -> None:
+        if unit is None or not unit.is_active or not authority.may_unit_claim(actor, order, unit):
+            raise OrderError("forbidden", _("只能认领本单位所联系社区的待派工单。"))
+
+    def apply(order: Order, now: datetime) -> Change:
+        due_changes = _assign(
+            order, tier=Tier.MEMBER_UNIT, handler_user=None, handler_unit=unit, now=now
+        )
+        order.signed_at = now
+        order.sign_due_at = None
+        return Change(
+            Status.IN_PROGRESS,
+            note=note,
+            data=events.unit_claim_data(unit_id=unit.pk, unit_name=unit.name),
+            due_changes=[c for c in due_changes if c["field"] != "sign_due_at"],
+        )
+
+    return _move(
+        order_id=order_id,
+        action=Action.UNIT_CLAIM,
+        actor=Actor.staff(actor),
+        apply=apply,
+        authorise=authorise,
+        **seen,
+        same=lambda order: order.handler_unit_id == getattr(unit, "pk", None),
+    )

@@ -28,6 +28,7 @@ from orders.lifecycle import Action, Status, Tier
 from orders.models import Order
 from orders.privacy import resident_view
 from orders.selectors.candidates import dispatch_candidates
+from orders.selectors.joint import joint_for_order
 from orders.selectors.patch import PATCH_ROLES
 from orders.timeline import staff_rows
 from orders.units.suggest import dispatch_candidates as suggested_candidates
@@ -112,6 +113,8 @@ def _detail_context(
     }
     if community is not None:
         context |= counts_context(community=community)
+    # Whistles to departments and co-handling units (issue 12, orders/selectors/joint.py).
+    context["joint"] = joint_for_order(user=request.user, order=order)
     return context
 
 

@@ -32,7 +32,7 @@ from orders.models import Order
 @login_required
 @require_http_methods(["GET", "POST"])
 def intake(request: HttpRequest) -> HttpResponse:
-    if not access.has_role(request.user, *access.INTAKE_ROLES):
+    if not access.has_role(request.user, *access.ORDER_INTAKE_ROLES):
         raise Http404
     areas = selectors.intake_areas(user=request.user)
     data = request.POST if request.method == "POST" else request.GET

@@ -4,6 +4,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
+from demo.joint import DEPARTMENTS
 from demo.street import DEMO_LOGINS, LUOXING_SCALE, build_demo, demo_tree
 from grids.models import Area, AreaLevel, MemberUnit, Post, PostRole
 
@@ -84,8 +85,12 @@ def test_load_demo_at_the_real_scale(capsys, settings):
         for c in Area.objects.filter(level=2)
     )
 
-    # One demo login per post type, each on a node of its role's level.
-    assert {role for _u, role, *_ in DEMO_LOGINS} == set(PostRole.values)
+    # One demo login per post type, each on a node of its role's level; the departments'
+    # staff logins come with their departments (demo/joint.py, tests/orders/test_demo_joint.py).
+    assert {role for _u, role, *_ in DEMO_LOGINS} | {PostRole.DEPARTMENT_STAFF} == set(
+        PostRole.values
+    )
+    assert {login[0] for login in DEPARTMENTS} == {"demo_market", "demo_urban"}
     for username, role, *_ in DEMO_LOGINS:
         user = User.objects.get(username=username)
         assert user.check_password("sidan-demo-2026") and user.last_name and user.first_name

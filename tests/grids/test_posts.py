@@ -5,8 +5,14 @@ from django.core.exceptions import ValidationError
 
 from grids import services
 from grids.access import area_in_scope
-from grids.models import ROLE_LEVEL, AreaLevel, Post, PostRole
-from tests.factories import AreaFactory, MemberUnitFactory, UserFactory, area_chain
+from grids.models import AREALESS_ROLES, ROLE_LEVEL, AreaLevel, Post, PostRole
+from tests.factories import (
+    AreaFactory,
+    DepartmentFactory,
+    MemberUnitFactory,
+    UserFactory,
+    area_chain,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -25,10 +31,18 @@ def test_role_must_sit_on_its_level(chain, role, level):
         if role == PostRole.UNIT_LIAISON and level == AreaLevel.COMMUNITY
         else None
     )
+    department = (
+        DepartmentFactory(street=area)
+        if role == PostRole.DEPARTMENT_STAFF and level == AreaLevel.STREET
+        else None
+    )
     user = UserFactory()
     if level == ROLE_LEVEL[role]:
-        post = services.post_create(user=user, role=role, area=area, member_unit=unit)
-        assert post.pk and area_in_scope(user, area)
+        post = services.post_create(
+            user=user, role=role, area=area, member_unit=unit, department=department
+        )
+        # A department's post gives no area scope (issue 12).
+        assert post.pk and area_in_scope(user, area) is (role not in AREALESS_ROLES)
     else:
         with pytest.raises(ValidationError) as exc:
             services.post_create(user=user, role=role, area=area, member_unit=unit)
@@ -75,3 +89,28 @@ def test_new_post_widens_a_cached_scope(chain):
     assert not area_in_scope(user, chain[AreaLevel.GRID])  # caches the empty access
     services.post_create(user=user, role=PostRole.GRID_LEADER, area=chain[AreaLevel.GRID])
     assert area_in_scope(user, chain[AreaLevel.MICROGRID])
+
+
+def test_department_staff_need_a_department_of_that_street(chain):
+    street = chain[AreaLevel.STREET]
+    with pytest.raises(ValidationError) as exc:
+        services.post_create(user=UserFactory(), role=PostRole.DEPARTMENT_STAFF, area=street)
+    assert "department" in exc.value.message_dict
+    elsewhere = DepartmentFactory()
+    with pytest.raises(ValidationError) as exc:
+        services.post_create(
+            user=UserFactory(),
+            role=PostRole.DEPARTMENT_STAFF,
+            area=street,
+            department=elsewhere,
+        )
+    assert "department" in exc.value.message_dict
+    with pytest.raises(ValidationError) as exc:
+        services.post_create(
+            user=UserFactory(),
+            role=PostRole.STREET_OFFICIAL,
+            area=street,
+            department=DepartmentFactory(street=street),
+        )
+    assert "department" in exc.value.message_dict
+    assert not Post.objects.exists()

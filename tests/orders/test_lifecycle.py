@@ -128,6 +128,8 @@ def perform(world, action: str, order: Order) -> Order:
         return services.order_return_to_pool(
             order_id=pk, actor=world.member.user, reason="本周出差，无法继续"
         )
+    if action == Action.UNIT_CLAIM:  # issue 12
+        return services.order_unit_claim(order_id=pk, actor=world.unit_liaison, unit=world.unit)
     raise AssertionError(action)
 
 

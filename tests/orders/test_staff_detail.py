@@ -400,7 +400,7 @@ def test_detail_query_count_does_not_grow_with_events(world, client):
     assert _detail_queries(client, one) == _detail_queries(client, ten)
     # session, user, posts, order, events, photos, handler candidates (posts), their posts
     # with each one's open orders (one query, orders.selectors.candidates), community,
-    # counts aggregate
+    # counts aggregate, the street's departments to whistle to (issue 12)
     assert _detail_queries(client, ten) == 10
 
 

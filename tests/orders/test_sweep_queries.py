@@ -20,10 +20,11 @@ from core import clock
 from grids.models import Post, PostRole
 from orders import services
 from orders.lifecycle import Action, Status, Tier
-from orders.models import Order, OrderEvent, OutboxMessage
+from orders.models import Order, OrderEvent, OutboxMessage, Whistle
 from orders.services.sweep_steps import sign_overdue_locked
 from orders.sweep import run_sweep
 from tests.factories import UserFactory
+from tests.orders.joint_helpers import add_joint
 from tests.orders.test_sweep_rules import T0, dispatched, resolved
 
 # Order by order (``SIDAN_SWEEP_BULK`` off, or a batch whose bulk write failed), per due
@@ -38,7 +39,11 @@ from tests.orders.test_sweep_rules import T0, dispatched, resolved
 #     UPDATE) = 4; close unrated (UPDATE, event, expire callbacks) = 5
 #   dispatch overdue: chase (UPDATE, OVERDUE event, the dispatcher's message) = 6;
 #     supervision (UPDATE, item check and INSERT, the street's message)    = 7
+#   whistle report overdue (issue 12): the whistle's UPDATE, the WHISTLE_OVERDUE event, the
+#     department's chase (check, INSERT), the supervision item (check, INSERT) and the
+#     street's message (check, INSERT)                                     = 10
 PER_ORDER = {
+    "whistle_report": 10,
     "dispatch_chase": 6,
     "dispatch_supervise": 7,
     "sign_escalate": 9,
@@ -53,6 +58,8 @@ PER_ORDER = {
 def _due_orders(world, kind: str, n: int):
     """``n`` orders due for one kind of step, and the moment they are all due."""
     moments = []
+    if kind == "whistle_report":
+        return _due_whistles(world, n)
     for _i in range(n):
         if kind.startswith("dispatch_"):
             with clock.travel_to(T0):
@@ -78,19 +85,39 @@ def _due_orders(world, kind: str, n: int):
     return max(moments) + timedelta(seconds=1)
 
 
+def _due_whistles(world, n: int):
+    """``n`` whistles past their report limit (issue 12), and the moment they are all due."""
+    from grids.models import Department
+
+    department = Department.objects.first()
+    if department is None:
+        department = add_joint(world).market
+    moments = []
+    with clock.travel_to(T0):
+        for _i in range(n):
+            order = world.place()
+            whistle = services.whistle_blow(
+                order_id=order.pk, actor=world.dispatcher, department=department, note="到场"
+            )
+            Whistle.objects.filter(pk=whistle.pk).update(resolve_sweep_at=None)  # another rule
+            moments.append(whistle.report_due_at)
+    return max(moments) + timedelta(seconds=1)
+
+
 # Set-based, per sweep: per rule a savepoint pair around the batch and the batch select
 # (the rules with nothing due end there), then for the batch of the kind below: its own
 # savepoint pair, the lookups once for the batch, the id draws, one write per table.
 # An upper bound per kind (the exact figure moves with which rules have nothing due).
 BULK = {
-    "sign_escalate": 25,
-    "resolve_overdue": 32,
-    "chase": 22,
-    "rating_reminder": 22,
-    "rating_callback": 20,
-    "rating_close": 21,
-    "dispatch_chase": 25,
-    "dispatch_supervise": 24,
+    "sign_escalate": 31,
+    "resolve_overdue": 38,
+    "chase": 28,
+    "rating_reminder": 28,
+    "rating_callback": 26,
+    "rating_close": 27,
+    "dispatch_chase": 31,
+    "dispatch_supervise": 30,
+    "whistle_report": 33,
 }
 
 
@@ -137,12 +164,12 @@ def test_each_due_order_adds_a_fixed_number_of_queries(world, kind):
 def test_sign_overdue_escalation_query_count(world):
     # Given 5 orders late for sign-for at the property tier
     moment = _due_orders(world, "sign_escalate", 5)
-    # When one sweep runs: per rule (five) a savepoint pair and the batch select, the escalation's
+    # When one sweep runs: per rule (seven) a savepoint pair and the batch select, the escalation's
     # policy, calendar and grid-leader lookups once for the batch, and 9 per order
     with clock.travel_to(moment), CaptureQueriesContext(connection) as ctx:
         report = run_sweep(now=moment, retry_messages=False)
     assert report.acted["sign_overdue"] == 5
-    assert len(ctx.captured_queries) == 5 * 3 + 3 + 5 * PER_ORDER["sign_escalate"]
+    assert len(ctx.captured_queries) == 7 * 3 + 3 + 5 * PER_ORDER["sign_escalate"]
     # Then every order got one OVERDUE, one ESCALATE and its DUE_CHANGED events, in order
     for order in Order.objects.filter(status=Status.AWAITING_SIGN):
         assert order.tier == Tier.GRID and order.handler_user == world.grid_leader
@@ -173,7 +200,7 @@ def test_smaller_batches_read_the_lookups_again_per_batch(world):
     assert report.acted["sign_overdue"] == 6
     # Then each batch reads the three lookups afresh: four sign-for batches (the last one
     # empty) and one empty batch per other rule, each a savepoint pair and its select
-    batches = (4 + 4) * 3
+    batches = (4 + 6) * 3
     assert len(ctx.captured_queries) == batches + 3 * 3 + 6 * PER_ORDER["sign_escalate"]
 
 

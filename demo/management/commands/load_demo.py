@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand
 
 from accounts.demo import enrol_demo_devices, refuse_in_production
 from demo.grid_work import build_demo_grid_work
+from demo.joint import build_demo_joint
 from demo.orders import build_demo_orders
 from demo.party import build_demo_party
 from demo.street import build_demo
@@ -26,6 +27,7 @@ class Command(BaseCommand):
         grid = build_demo_grid_work()
         party = build_demo_party()
         alliance = build_demo_units()
+        joint = build_demo_joint()
         # The dashboards read the figures' rollup; build it now rather than at beat's next tick.
         from orders.stats import rollup
 
@@ -58,7 +60,14 @@ class Command(BaseCommand):
                 f"in {elapsed:.1f}s."
             )
         )
-        rows = [("username", "role", "area", "password"), *report.logins]
+        joint_work = (
+            "already there"
+            if joint.skipped
+            else f"{joint.departments} departments, {joint.whistles} whistles, "
+            f"{joint.cohandled} co-handlers"
+        )
+        self.stdout.write(f"Departments and co-handling: {joint_work}.")
+        rows = [("username", "role", "area", "password"), *report.logins, *joint.logins]
         widths = [max(_width(r[i]) for r in rows) for i in range(4)]
         for n, row in enumerate(rows):
             self.stdout.write("  ".join(_pad(cell, widths[i]) for i, cell in enumerate(row)))
