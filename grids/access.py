@@ -12,9 +12,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
-from grids.models import AREALESS_ROLES, Area, MemberUnit, PostRole, paths_q
+from grids.models import AREALESS_ROLES, Area, AreaLevel, MemberUnit, PostRole, paths_q
 
 _CACHE_ATTR = "_sidan_access"
 
@@ -144,17 +144,33 @@ INTAKE_ROLES = (
 # --- member units: where a liaison works (issue 12) ----------------------------------------
 
 
+def unit_community_areas(unit_ids: Iterable[int]) -> QuerySet[Area]:
+    """The communities active member units ``unit_ids`` serve — their own and those they
+    are paired with (结对包建; a paired compound brings its community): where their
+    liaisons may enter orders on a resident's behalf and claim open orders (认领), and
+    where their resources may serve. One query."""
+    ids = sorted(set(unit_ids))
+    paired_under = MemberUnit.paired_areas.through.objects.filter(
+        memberunit_id__in=ids,
+        memberunit__is_active=True,
+        area__path__startswith=OuterRef("path"),
+    )
+    return (
+        Area.objects.filter(level=AreaLevel.COMMUNITY)
+        .filter(
+            Q(pk__in=MemberUnit.objects.filter(pk__in=ids, is_active=True).values("community_id"))
+            | Exists(paired_under)
+        )
+        .order_by("path")
+    )
+
+
 def unit_communities(unit_ids: Iterable[int]) -> list[tuple[int, str]]:
-    """(id, path) of the communities member units ``unit_ids`` serve: where their liaisons
-    may enter orders on a resident's behalf and claim open orders (认领). Today a unit's own
-    community; the one place to switch to the unit's paired communities (结对包建)."""
+    """(id, path) of ``unit_community_areas`` (one query; none without units)."""
     ids = sorted(set(unit_ids))
     if not ids:
         return []
-    rows = MemberUnit.objects.filter(pk__in=ids, is_active=True).values_list(
-        "community_id", "community__path"
-    )
-    return sorted(set(rows), key=lambda row: row[1])
+    return list(unit_community_areas(ids).values_list("pk", "path"))
 
 
 def unit_community_paths(unit_ids: Iterable[int]) -> list[str]:

@@ -10,6 +10,7 @@ from datetime import timedelta
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Q
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -26,6 +27,7 @@ from orders.lifecycle import (
     WhistleStatus,
 )
 from orders.models import CoHandler, Order, Whistle
+from orders.selectors.scope import orders_for_user
 from orders.services import cohandler_units, whistle_departments
 
 # What a page shows of finished work.
@@ -95,6 +97,18 @@ def unit_work(*, user: AbstractBaseUser) -> UnitWork:
         .order_by("placed_at", "id")[:PAGE_ROWS]
     )
     return UnitWork(units=units, parts=parts, claimable=claimable)
+
+
+def claimable_or_visible(*, user, order_id: int) -> Order:
+    """An order the user may see, or one waiting for dispatch in their units' communities
+    (what a liaison may claim, 认领); 404 otherwise."""
+    unit_ids = access.access_for(user).member_unit_ids()
+    community_ids = [cid for cid, _path in access.unit_communities(unit_ids)]
+    claimable = Q(community_id__in=community_ids, status=Status.AWAITING_DISPATCH)
+    visible = Q(pk__in=orders_for_user(user=user).values("pk"))
+    return get_object_or_404(
+        Order.objects.select_related("area").filter(claimable | visible), pk=order_id
+    )
 
 
 # --- the order detail's card -----------------------------------------------------------------

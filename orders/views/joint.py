@@ -187,7 +187,7 @@ def cohandler_act(request: HttpRequest, cohandler_id: int, action: str) -> HttpR
 @login_required
 @require_POST
 def unit_claim(request: HttpRequest, order_id: int) -> HttpResponse:
-    order = selectors.order_for_user(user=request.user, order_id=order_id)
+    order = joint.claimable_or_visible(user=request.user, order_id=order_id)
     unit = MemberUnit.objects.filter(pk=_int(request.POST.get("unit"))).first()
     _done(
         request,

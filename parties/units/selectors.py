@@ -14,8 +14,8 @@ from collections.abc import Iterable
 from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 from django.shortcuts import get_object_or_404
 
-from grids.access import DISPATCH_ROLES, access_for
-from grids.models import Area, AreaLevel, MemberUnit, Post, PostRole, paths_q
+from grids.access import DISPATCH_ROLES, access_for, unit_community_areas
+from grids.models import Area, MemberUnit, Post, PostRole, paths_q
 from parties.units.lifecycle import (
     USING_CAPACITY,
     DemandStatus,
@@ -76,9 +76,7 @@ def unit_liaisons(*, unit: MemberUnit) -> list[Post]:
 def unit_communities(*, unit: MemberUnit) -> list[Area]:
     """The unit's own community and the communities it is paired with (a paired compound
     brings its community)."""
-    paired = list(unit.paired_areas.values_list("path", flat=True))
-    paths = {unit.community.path} | {"/".join(p.split("/")[:2]) + "/" for p in paired}
-    return list(Area.objects.filter(path__in=paths, level=AreaLevel.COMMUNITY).order_by("path"))
+    return list(unit_community_areas([unit.pk]))
 
 
 def units_of_community(*, community: Area) -> list[MemberUnit]:

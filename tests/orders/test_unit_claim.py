@@ -59,6 +59,22 @@ def test_the_communities_a_unit_works_in_are_one_function(world):
     assert access.liaison_paths(world.dispatcher) == []
 
 
+def test_a_paired_community_or_compound_adds_its_community(world, django_assert_num_queries):
+    """结对包建 (issue 12): a unit paired with a compound of another community may claim
+    and enter orders there too; an inactive unit serves nowhere."""
+    world.unit.paired_areas.add(world.other_microgrid.parent)  # a compound of LX02
+    with django_assert_num_queries(1):
+        paths = access.unit_community_paths([world.unit.pk])
+    assert paths == sorted([world.community.path, world.other_community.path])
+    other = world.place(area=world.other_microgrid)
+    claimed = services.order_unit_claim(
+        order_id=other.pk, actor=world.unit_liaison, unit=world.unit
+    )
+    assert claimed.handler_unit_id == world.unit.pk
+    MemberUnit.objects.filter(pk=world.unit.pk).update(is_active=False)
+    assert access.unit_community_paths([world.unit.pk]) == []
+
+
 def test_a_liaison_places_an_order_on_a_residents_behalf_in_its_community(world):
     fields = dict(
         category=world.category,
