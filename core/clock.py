@@ -24,6 +24,12 @@ def now() -> datetime:
     return override() if callable(override) else override
 
 
+def today():
+    """The date now in the project's time zone (Asia/Shanghai) — never ``now().date()``,
+    which is the UTC date until 08:00 there."""
+    return timezone.localdate(now())
+
+
 @contextmanager
 def travel_to(moment: datetime) -> Iterator[datetime]:
     """Freeze ``now()`` at ``moment`` for the block (tests only)."""

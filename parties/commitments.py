@@ -22,7 +22,7 @@ def commitment_make(*, actor, title: str, starts_on: date | None, ends_on: date 
     member = member_for_user(actor)
     if member is None:
         raise PartyError("not_member", _("只有报到通过的党员可以作出承诺。"))
-    today = clock.now().date()
+    today = clock.today()
     if starts_on is None or ends_on is None or ends_on < starts_on:
         raise PartyError("bad_period", _("请填写承诺的开始和结束日期，结束不早于开始。"))
     if starts_on < today - timedelta(days=31) or ends_on > today + timedelta(days=366):
@@ -52,7 +52,7 @@ def fulfilment_record(*, actor, commitment_id: int, note: str, done_on: date | N
         )
         if done_on is None or not commitment.starts_on <= done_on <= commitment.ends_on:
             raise PartyError("bad_date", _("践诺日期应在承诺期限之内。"))
-        if done_on > clock.now().date():
+        if done_on > clock.today():
             raise PartyError("bad_date", _("践诺日期不能晚于今天。"))
         row = CommitmentFulfilment.objects.create(
             commitment=commitment,

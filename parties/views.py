@@ -110,7 +110,7 @@ def member_home(request: HttpRequest) -> HttpResponse:
         return render(
             request, "parties/member_unregistered.html", {"communities": list(communities[:20])}
         )
-    today = clock.now().date()
+    today = clock.today()
     context = {
         "member": member,
         "pool": list(selectors.member_pool(member=member)[:50]),
@@ -195,9 +195,9 @@ def community_export(request: HttpRequest) -> HttpResponse:
     try:
         day = datetime.strptime(request.GET.get("month", ""), "%Y-%m").date()
     except ValueError:
-        day = clock.now().date()
+        day = clock.today()
     if not 2000 <= day.year <= 2100:
-        day = clock.now().date()
+        day = clock.today()
     content = exports.community_month_xlsx(community_path=community.path, day=day)
     return _xlsx(content, f"party-{community.code}-{day:%Y-%m}.xlsx")
 
@@ -243,7 +243,7 @@ def staff_members(request: HttpRequest) -> HttpResponse:
             access.scope_q(request.user, path_field="path", roles=STAFF_ROLES)
         )[:20]
     )
-    today = clock.now().date()
+    today = clock.today()
     rankings = [
         (c, points.monthly_ranking(community_path=c.path, day=today)[:10]) for c in communities
     ]

@@ -61,7 +61,7 @@ def wish_post(
         raise WishError("forbidden", _("这个社区不在你的岗位范围内。"))
     if category not in WishCategory.values:
         raise WishError("bad_category", _("请选择心愿类别。"))
-    today = clock.now().date()
+    today = clock.today()
     if needed_by is None or not today <= needed_by <= today + timedelta(days=366):
         raise WishError("bad_date", _("希望实现日期应在今天到一年之内。"))
     now = clock.now()

@@ -47,7 +47,7 @@ def second_unit(world, name="区卫健局") -> tuple[MemberUnit, User]:
 
 
 def project(world, res, *, title="为独居老人上门理发", capacity_used=1, demand=None):
-    today = clock.now().date()
+    today = clock.today()
     return services.project_create(
         actor=world.dispatcher,
         resource_id=res.pk,

@@ -20,14 +20,14 @@ pytestmark = pytest.mark.django_db
 
 
 def _commit(member, **kw):
-    today = clock.now().date()
+    today = clock.today()
     data = dict(title="每月为独居老人理发一次", starts_on=today, ends_on=today + timedelta(days=90))
     return commitments.commitment_make(actor=member.user, **(data | kw))
 
 
 def test_first_fulfilment_earns_the_rule_once(member):
     commitment = _commit(member)
-    today = clock.now().date()
+    today = clock.today()
     for note in ("为三位老人理发", "又为两位老人理发"):
         commitments.fulfilment_record(
             actor=member.user, commitment_id=commitment.pk, note=note, done_on=today
@@ -37,7 +37,7 @@ def test_first_fulfilment_earns_the_rule_once(member):
 
 
 def test_bad_commitments_and_fulfilments_are_refused(world, member):
-    today = clock.now().date()
+    today = clock.today()
     with pytest.raises(PartyError):
         _commit(member, ends_on=today - timedelta(days=1))
     with pytest.raises(PartyError):
@@ -71,7 +71,7 @@ def test_public_page_shows_commitments_by_initials(world, member):
 def test_the_exports(world, member, django_assert_max_num_queries):
     commitment = _commit(member)
     commitments.fulfilment_record(
-        actor=member.user, commitment_id=commitment.pk, note="理发", done_on=clock.now().date()
+        actor=member.user, commitment_id=commitment.pk, note="理发", done_on=clock.today()
     )
     wish_in(world, member, WishStatus.CONFIRMED)
     points.points_redeem(member_id=member.pk, actor=world.dispatcher, points=3, item="=HYPERLINK()")
@@ -105,7 +105,7 @@ def test_the_exports(world, member, django_assert_max_num_queries):
 def test_member_home_commitment_forms(world, member):
     client = Client()
     client.force_login(member.user)
-    today = clock.now().date()
+    today = clock.today()
     client.post(
         "/party/commitments/",
         {"title": "周末辅导功课", "starts_on": today, "ends_on": today + timedelta(days=30)},

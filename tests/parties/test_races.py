@@ -17,7 +17,7 @@ from tests.parties.helpers import verified_member, wish_in
 
 pytestmark = [
     pytest.mark.postgres,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.django_db(transaction=True),
 ]
 
 

@@ -138,7 +138,7 @@ def test_post_refuses_bad_input(world):
             community=world.community,
             category="evil",
             description="x",
-            needed_by=clock.now().date(),
+            needed_by=clock.today(),
             phone=RESIDENT_PHONE,
         )
     with pytest.raises(wishes.WishError):
@@ -146,7 +146,7 @@ def test_post_refuses_bad_input(world):
             community=world.community,
             category="study",
             description="x",
-            needed_by=clock.now().date() - timedelta(days=1),
+            needed_by=clock.today() - timedelta(days=1),
             phone=RESIDENT_PHONE,
         )
     with pytest.raises(wishes.WishError):
@@ -154,7 +154,7 @@ def test_post_refuses_bad_input(world):
             community=world.microgrid,
             category="study",
             description="x",
-            needed_by=clock.now().date(),
+            needed_by=clock.today(),
             phone=RESIDENT_PHONE,
         )
     assert not MicroWish.objects.exists()
