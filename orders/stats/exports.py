@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import logging
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import timedelta
 
 from celery import shared_task
@@ -22,9 +22,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop as N_
 
 from core import clock
-from grids.models import Area
+from grids.models import Area, AreaLevel
+from orders.forms.staff import BoardFilterForm
 from orders.models import ExportJob, ExportStatus, Order
 from orders.selectors import stats as selectors
+from orders.selectors.staff import filter_orders
 from orders.stats import Period, excel, parse_period
 
 log = logging.getLogger("sidan.exports")
@@ -41,7 +43,21 @@ ORDER_HEADERS = [
     N_("是否解决"),
 ]
 # The list's parameters a job keeps (everything else in the query string is dropped).
-PARAMS = ("area", "month", "start", "end", "figure", "q")
+PARAMS = (
+    "area",
+    "month",
+    "start",
+    "end",
+    "figure",
+    "q",
+    "status",
+    "category",
+    "grid",
+    "tier",
+    "channel",
+    "overdue",
+    "sort",
+)
 PROGRESS_EVERY = 1000
 
 
@@ -68,6 +84,7 @@ class FigureList:
     label: str
     text: str
     orders: QuerySet[Order]
+    form: BoardFilterForm | None = None
 
     @property
     def filename(self) -> str:
@@ -87,8 +104,17 @@ def figure_list(user, params) -> FigureList:
     text = params.get("q", "").strip()[:40]
     if text:
         qs = qs.filter(reference__icontains=text) | qs.filter(description__icontains=text)
+    # The board's filters and sorting (status, category, grid, tier, channel, overdue):
+    # every order behind the figure, not only the open ones; the text search stays the
+    # list's own (number or description — no phone search on a figure list).
+    grids = list(
+        Area.objects.filter(path__startswith=area.path, level=AreaLevel.GRID).order_by("path")
+    )
+    form = BoardFilterForm(params, grids=grids)
+    filters = replace(form.filters(), queue="all", search="")
+    qs = filter_orders(qs, filters=filters)
     label = str(selectors.FIGURE_ORDERS[figure][0])
-    return FigureList(area, period, error, figure, label, text, qs)
+    return FigureList(area, period, error, figure, label, text, qs, form)
 
 
 def start(*, user, params) -> ExportJob:

@@ -201,6 +201,19 @@ def figure_orders(request: HttpRequest) -> HttpResponse:
         "q": listing.text,
         "figures": [(k, v[0]) for k, v in selectors.FIGURE_ORDERS.items()],
         "export_limit": settings.SIDAN_EXPORT_SYNC_MAX_ROWS,
+        "form": listing.form,
+        # The list's parameters (the period as dates) for the pager and the export links.
+        "query": urlencode(
+            [
+                (k, request.GET[k])
+                for k in exports.PARAMS
+                if k not in ("month", "start", "end") and request.GET.get(k)
+            ]
+            + [
+                ("start", f"{listing.period.start:%Y-%m-%d}"),
+                ("end", f"{listing.period.last_day:%Y-%m-%d}"),
+            ]
+        ),
     }
     return render(request, "orders/stats/orders.html", context)
 
