@@ -82,7 +82,10 @@ NAV_ENTRIES: list[NavEntry] = [
     NavEntry("orders:notices", _("公告"), DISPATCH_ROLES, "community"),
     # The co-building alliance (orders/views/units.py; the roles mirror UNIT_PAGE_ROLES).
     NavEntry("orders:units", _("共建单位"), (*DISPATCH_ROLES, PostRole.UNIT_LIAISON), "community"),
-    NavEntry("orders:demands", _("需求清单"), DISPATCH_ROLES, "community"),
+    # Mirrors orders.views.units.DEMAND_ROLES: liaisons claim (认领) open demand items.
+    NavEntry(
+        "orders:demands", _("需求清单"), (*DISPATCH_ROLES, PostRole.UNIT_LIAISON), "community"
+    ),
     NavEntry(
         "orders:unit_projects",
         _("项目清单"),

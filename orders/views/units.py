@@ -24,8 +24,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from core import clock
 from core import forms as core_forms
 from core.errors import DomainError
+from grids import access
 from grids.access import DISPATCH_ROLES, scope_q
-from grids.models import Area, AreaLevel, UnitKind, Visit
+from grids.models import Area, AreaLevel, PostRole, UnitKind, Visit
 from grids.selectors import area_for_user, areas_of_level_in_scope
 from orders.meetings import selectors as meeting_selectors
 from orders.models import Category
@@ -340,11 +341,19 @@ def _demand_form(request: HttpRequest, data=None) -> DemandForm:
     return DemandForm(data, communities=communities, initial=initial)
 
 
+# Dispatchers keep the demand list; a unit liaison reads the open items of the communities
+# their units serve and claims one (认领) with their own unit's resource.
+DEMAND_ROLES = (*DISPATCH_ROLES, PostRole.UNIT_LIAISON)
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def demand_list(request: HttpRequest) -> HttpResponse:
-    require_role(request, DISPATCH_ROLES)
-    form = _demand_form(request, request.POST or None)
+    require_role(request, DEMAND_ROLES)
+    dispatcher = access.has_role(request.user, *DISPATCH_ROLES)
+    if request.method == "POST" and not dispatcher:
+        raise Http404
+    form = _demand_form(request, request.POST or None) if dispatcher else None
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         community = form.communities[data["community"]]
@@ -394,8 +403,15 @@ class MatchForm(core_forms.Form):
 
 def _demand_context(request: HttpRequest, demand, form=None) -> dict:
     today = timezone.localdate(clock.now())
+    # A liaison claims with their own units' resources; a dispatcher matches any unit's.
+    own_units = None
+    if not access.has_role(request.user, *DISPATCH_ROLES):
+        own_units = access.access_for(request.user).member_unit_ids()
     matches = selectors.matching_resources(
-        community=demand.community, category_code=demand.category_code, day=today
+        community=demand.community,
+        category_code=demand.category_code,
+        day=today,
+        unit_ids=own_units,
     )
     if form is None:
         form = MatchForm(
@@ -413,13 +429,14 @@ def _demand_context(request: HttpRequest, demand, form=None) -> dict:
         "form": form,
         "categories": category_names(),
         "open": demand.status == DemandStatus.OPEN,
+        "dispatcher": own_units is None,
     }
 
 
 @login_required
 @require_GET
 def demand_detail(request: HttpRequest, demand_id: int) -> HttpResponse:
-    require_role(request, DISPATCH_ROLES)
+    require_role(request, DEMAND_ROLES)
     demand = selectors.demand_for_user(user=request.user, demand_id=demand_id)
     return render(request, "orders/units/demand.html", _demand_context(request, demand))
 
@@ -427,7 +444,7 @@ def demand_detail(request: HttpRequest, demand_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def demand_match(request: HttpRequest, demand_id: int) -> HttpResponse:
-    require_role(request, DISPATCH_ROLES)
+    require_role(request, DEMAND_ROLES)
     demand = selectors.demand_for_user(user=request.user, demand_id=demand_id)
     context = _demand_context(request, demand)
     form = MatchForm(request.POST, matches=context["matches"])
@@ -447,7 +464,12 @@ def demand_match(request: HttpRequest, demand_id: int) -> HttpResponse:
         except DomainError as exc:
             form.add_error(None, exc.message)
         else:
-            messages.success(request, _("已匹配，生成项目清单。"))
+            messages.success(
+                request,
+                _("已匹配，生成项目清单。")
+                if access.has_role(request.user, *DISPATCH_ROLES)
+                else _("已认领，生成本单位的项目。"),
+            )
             return redirect("orders:unit_project", unit_project_id=project.pk)
     context["form"] = form
     return render(request, "orders/units/demand.html", context)

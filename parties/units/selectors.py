@@ -15,6 +15,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 from django.shortcuts import get_object_or_404
 
 from grids.access import DISPATCH_ROLES, access_for, unit_community_areas
+from grids.access import unit_communities as served_communities
 from grids.models import Area, MemberUnit, Post, PostRole, paths_q
 from parties.units.lifecycle import (
     USING_CAPACITY,
@@ -181,12 +182,20 @@ def month_usage(*, unit: MemberUnit, month: dt.date) -> tuple[int, int]:
 
 
 def demands_for_user(*, user, status: str = "") -> QuerySet[DemandItem]:
+    """Demand items of the user's dispatch communities; for a unit liaison also the open
+    ones of the communities their units serve (what they may claim, 认领), and those
+    their units took."""
     paths = _dispatch_paths(user)
-    qs = (
-        DemandItem.objects.all()
-        if paths is None
-        else DemandItem.objects.filter(paths_q(paths, "community_path"))
-    )
+    if paths is None:
+        qs = DemandItem.objects.all()
+    else:
+        q = paths_q(paths, "community_path")
+        unit_ids = access_for(user).member_unit_ids()
+        if unit_ids:
+            served = [cid for cid, _path in served_communities(unit_ids)]
+            q |= Q(community_id__in=served, status=DemandStatus.OPEN)
+            q |= Q(project__unit_id__in=unit_ids)
+        qs = DemandItem.objects.filter(q)
     if status in DemandStatus.values:
         qs = qs.filter(status=status)
     return qs.select_related("community", "project", "project__unit").order_by("-created_at", "-pk")

@@ -66,6 +66,15 @@ def _require_dispatcher(actor, community: Area) -> None:
         raise UnitError("forbidden", _("这个社区不在你的岗位范围内。"))
 
 
+def _require_dispatcher_or_claimer(actor, community: Area, unit: MemberUnit) -> None:
+    """The community's dispatcher, or a liaison of ``unit`` where the unit serves."""
+    if unit.pk in access.access_for(actor).member_unit_ids() and community.pk in {
+        cid for cid, _path in access.unit_communities([unit.pk])
+    }:
+        return
+    _require_dispatcher(actor, community)
+
+
 def _require_unit_or_dispatcher(actor, unit: MemberUnit) -> None:
     if unit.pk in access.access_for(actor).member_unit_ids():
         return
@@ -256,8 +265,8 @@ def project_create(
 ) -> UnitProject:
     """供需匹配: a demand item (or a tier-3 order) matched to a resource becomes a project
     of the resource's unit. The resource row is locked, so two matches at once never take
-    it past its month's capacity."""
-    _require_dispatcher(actor, community)
+    it past its month's capacity. Made by the community's dispatcher, or claimed (认领) by
+    a liaison of the resource's unit in a community the unit serves (结对包建)."""
     if not isinstance(capacity_used, int) or not 1 <= capacity_used <= 10000:
         raise UnitError("bad_capacity", _("占用资源次数应为 1 到 10000。"))
     today = timezone.localdate(clock.now())
@@ -271,6 +280,7 @@ def project_create(
             related=("unit",),
             missing=lambda: UnitError("not_found", _("资源不存在。")),
         )
+        _require_dispatcher_or_claimer(actor, community, resource.unit)
         if not selectors.resource_serves(resource=resource, community=community, day=today):
             raise UnitError("not_offered", _("这项资源本月不向这个社区提供。"))
         remaining = selectors.remaining_capacity(resources=[resource], month=month)[resource.pk]

@@ -70,7 +70,8 @@ def _cases(world, alliance):
         (world.unit_liaison, f"/staff/units/{unit.pk}/reconciliation/", 200),
         (world.unit_liaison, f"/staff/units/{other.pk}/reconciliation/", 404),
         (world.unit_liaison, f"/staff/units/{other.pk}/reconciliation.xlsx", 404),
-        (world.unit_liaison, "/staff/demands/", 404),
+        (world.unit_liaison, "/staff/demands/", 200),
+        (world.unit_liaison, f"/staff/demands/{alliance['demand'].pk}/", 200),
         (world.unit_liaison, "/staff/rotation/", 404),
         (world.dispatcher, f"/staff/units/{other.pk}/", 200),
         (world.dispatcher, f"/staff/units/{foreign.pk}/", 404),
@@ -89,6 +90,55 @@ def _cases(world, alliance):
 def test_role_by_scope_table(world, alliance):
     for user, url, status in _cases(world, alliance):
         assert login(user).get(url).status_code == status, (user.username, url)
+
+
+def test_a_liaison_claims_an_open_demand_with_their_units_resource(world, alliance):
+    """认领 (issue 12): a liaison sees the open demand items of the communities their unit
+    serves, matches one with their own unit's resource only, and the project is theirs."""
+    need = alliance["demand"]
+    elsewhere = services.demand_create(
+        actor=world.other_dispatcher,
+        community=world.other_community,
+        title="西湖社区的需求",
+        description="d",
+        category_code="elderly",
+        source="survey",
+    )
+    own = resource(world, title="助老理发", capacity=2)
+    theirs = resource(world, unit=alliance["other_unit"], title="别家资源", capacity=5)
+    client = login(world.unit_liaison)
+    listing = client.get("/staff/demands/").content.decode()
+    assert need.title in listing and "西湖社区的需求" not in listing
+    assert "列入需求清单" not in listing  # listing new needs stays with the dispatchers
+    page = client.get(f"/staff/demands/{need.pk}/").content.decode()
+    assert f'data-resource="{own.pk}"' in page and f'data-resource="{theirs.pk}"' not in page
+    assert "关闭需求" not in page
+    assert client.get(f"/staff/demands/{elsewhere.pk}/").status_code == 404
+    form = {
+        "title": "理发上门",
+        "description": "每月一次",
+        "due_date": (clock.today() + dt.timedelta(days=10)).isoformat(),
+        "capacity_used": 1,
+    }
+    # Another unit's resource is refused and changes nothing.
+    refused = client.post(f"/staff/demands/{need.pk}/match/", form | {"resource": theirs.pk})
+    assert refused.status_code == 200
+    need.refresh_from_db()
+    assert need.status == DemandStatus.OPEN
+    response = client.post(f"/staff/demands/{need.pk}/match/", form | {"resource": own.pk})
+    assert response.status_code == 302
+    need.refresh_from_db()
+    assert need.status == DemandStatus.MATCHED and need.project.unit == world.unit
+    # The service refuses a liaison outside the communities their unit serves.
+    with pytest.raises(services.UnitError):
+        services.project_create(
+            actor=world.unit_liaison,
+            resource_id=own.pk,
+            community=world.other_community,
+            title="t",
+            description="d",
+            due_date=clock.today() + dt.timedelta(days=5),
+        )
 
 
 def test_a_liaison_lists_only_their_units_projects_and_orders(world, alliance):
