@@ -21,6 +21,8 @@ from orders.selectors.staff import BoardFilters, filter_orders
 # Every staff role but the party member (who serves through micro-wishes, not orders).
 PATCH_ROLES = tuple(role for role in PostRole.values if role != PostRole.PARTY_MEMBER)
 PATCH_PAGE_SIZE = 25
+# The list's tabs: the open orders (default) and all of them.
+PATCH_QUEUES = ("open", "all")
 
 
 def patch_grids(*, user: AbstractBaseUser) -> list[Area]:

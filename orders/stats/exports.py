@@ -17,6 +17,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import QuerySet
 from django.http import Http404
+from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop as N_
@@ -25,7 +26,9 @@ from core import clock
 from grids.models import Area, AreaLevel
 from orders.forms.staff import BoardFilterForm
 from orders.models import ExportJob, ExportStatus, Order
+from orders.selectors import staff as staff_selectors
 from orders.selectors import stats as selectors
+from orders.selectors.patch import PATCH_QUEUES, patch_grids, patch_orders
 from orders.selectors.staff import filter_orders
 from orders.stats import Period, excel, parse_period
 
@@ -57,6 +60,8 @@ PARAMS = (
     "channel",
     "overdue",
     "sort",
+    "community",
+    "queue",
 )
 PROGRESS_EVERY = 1000
 
@@ -117,11 +122,67 @@ def figure_list(user, params) -> FigureList:
     return FigureList(area, period, error, figure, label, text, qs, form)
 
 
-def start(*, user, params) -> ExportJob:
+@dataclass
+class OrderList:
+    """An order list to export: its rows, file name and sheet title."""
+
+    orders: QuerySet[Order]
+    filename: str
+    label: str
+
+
+def board_list(user, params) -> OrderList:
+    """The dispatch board's list (派单台) under its tab, filters and sort; 404 without a
+    board."""
+    communities, grids_of = staff_selectors.board_places(user=user)
+    if not communities:
+        raise Http404
+    community = {c.code: c for c in communities}.get(params.get("community", ""), communities[0])
+    form = BoardFilterForm(params, grids=grids_of[community.pk])
+    orders = staff_selectors.board_orders(community=community, filters=form.filters())
+    label = str(_("派单台"))
+    return OrderList(orders, f"{community.name}_{label}_{clock.today():%Y-%m-%d}.xlsx", label)
+
+
+def patch_list(user, params) -> OrderList:
+    """本片工单 under its tab, filters and sort (the user's patch)."""
+    form = BoardFilterForm(params, grids=patch_grids(user=user))
+    queue = params.get("queue", "")
+    filters = replace(form.filters(), queue=queue if queue in PATCH_QUEUES else "open")
+    label = str(_("本片工单"))
+    return OrderList(
+        patch_orders(user=user, filters=filters), f"{label}_{clock.today():%Y-%m-%d}.xlsx", label
+    )
+
+
+# Every exportable order list, by the kind an export job records.
+LISTS = {"figure_orders": figure_list, "board": board_list, "patch": patch_list}
+
+
+def respond(request, kind: str):
+    """``?format=xlsx`` of an order list: the file at once up to
+    ``SIDAN_EXPORT_SYNC_MAX_ROWS`` rows, else an export job (redirect to its page)."""
+    listing = LISTS[kind](request.user, request.GET)
+    if listing.orders.count() > settings.SIDAN_EXPORT_SYNC_MAX_ROWS:
+        job = start(user=request.user, params=request.GET, kind=kind)
+        return redirect("orders:export_job", job.pk)
+    return excel.xlsx_response(
+        filename=listing.filename,
+        title=listing.label,
+        headers=[_(h) for h in ORDER_HEADERS],
+        rows=(order_row(o) for o in listing.orders.select_related(*ROW_RELATED)),
+    )
+
+
+ROW_RELATED = ("category", "area", "handler_user", "handler_unit")
+
+
+def start(*, user, params, kind: str = "figure_orders") -> ExportJob:
     """Queue an export of the list ``params`` describes for ``user``."""
-    listing = figure_list(user, params)
+    listing = LISTS[kind](user, params)
     job = ExportJob.objects.create(
         user=user,
+        kind=kind,
         params={k: params.get(k, "") for k in PARAMS if params.get(k)},
         filename=listing.filename,
         rows_total=listing.orders.count(),
@@ -148,8 +209,8 @@ def run(job_id: int) -> str:
         job.save(update_fields=["status"])
     try:
         user = get_user_model().objects.get(pk=job.user_id, is_active=True)
-        listing = figure_list(user, job.params)
-        qs = listing.orders.select_related("category", "area", "handler_user", "handler_unit")
+        listing = LISTS.get(job.kind, figure_list)(user, job.params)
+        qs = listing.orders.select_related(*ROW_RELATED)
         total = qs.count()
         ExportJob.objects.filter(pk=job.pk).update(rows_total=total)
 

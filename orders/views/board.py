@@ -21,6 +21,7 @@ from orders.forms.staff import (
     BoardFilterForm,
 )
 from orders.lifecycle import QueueReason, Status
+from orders.stats import exports
 
 
 def counts_context(*, community) -> dict:
@@ -36,6 +37,8 @@ def counts_context(*, community) -> dict:
 @login_required
 @require_GET
 def board(request: HttpRequest) -> HttpResponse:
+    if request.GET.get("format") == "xlsx":
+        return exports.respond(request, "board")
     communities, grids_of = selectors.board_places(user=request.user)
     if not communities:
         raise Http404

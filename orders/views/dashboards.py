@@ -11,7 +11,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
 from django.urls import path
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
@@ -182,15 +182,7 @@ def figure_orders(request: HttpRequest) -> HttpResponse:
         messages.error(request, listing.period_error)
     qs = listing.orders
     if request.GET.get("format") == "xlsx":
-        if qs.count() > settings.SIDAN_EXPORT_SYNC_MAX_ROWS:
-            job = exports.start(user=request.user, params=request.GET)
-            return redirect("orders:export_job", job.pk)
-        return excel.xlsx_response(
-            filename=listing.filename,
-            title=listing.label,
-            headers=[_(h) for h in exports.ORDER_HEADERS],
-            rows=(exports.order_row(o) for o in qs),
-        )
+        return exports.respond(request, "figure_orders")
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "area": listing.area,

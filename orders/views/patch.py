@@ -16,18 +16,26 @@ from django.views.decorators.http import require_GET
 
 from orders import selectors
 from orders.forms.staff import BoardFilterForm
-from orders.selectors.patch import PATCH_PAGE_SIZE, PATCH_ROLES, patch_grids, patch_orders
+from orders.selectors.patch import (
+    PATCH_PAGE_SIZE,
+    PATCH_QUEUES,
+    PATCH_ROLES,
+    patch_grids,
+    patch_orders,
+)
+from orders.stats import exports
 from orders.views.common import require_role
 from orders.wall_scrub import scrub
 
 # The list's two tabs: what is still open (the default), and everything.
-PATCH_QUEUES = ("open", "all")
 
 
 @login_required
 @require_GET
 def patch_list(request: HttpRequest) -> HttpResponse:
     require_role(request, PATCH_ROLES)
+    if request.GET.get("format") == "xlsx":
+        return exports.respond(request, "patch")
     form = BoardFilterForm(request.GET, grids=patch_grids(user=request.user))
     queue = request.GET.get("queue", "")
     filters = replace(form.filters(), queue=queue if queue in PATCH_QUEUES else "open")

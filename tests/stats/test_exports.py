@@ -118,3 +118,39 @@ def test_old_exports_are_purged_with_their_files(month, settings):  # noqa: F811
     with clock.travel_to(NOW + timedelta(hours=settings.SIDAN_EXPORT_KEEP_HOURS + 1)):
         assert exports.purge() == 1
     assert not storage.exists(name) and not ExportJob.objects.exists()
+
+
+def test_the_board_and_the_patch_list_export_under_their_filters(month, client, settings):  # noqa: F811
+    from orders.models import Category
+
+    w = month.world
+    client.force_login(w.dispatcher)
+    facility = Category.objects.get(code="facility")
+    with clock.travel_to(NOW):
+        page = client.get(reverse("orders:staff_board"), {"queue": "all"}).content.decode()
+        assert 'id="export-board"' in page and "format=xlsx" in page
+        rows = sheet(
+            client.get(
+                reverse("orders:staff_board"),
+                {"queue": "all", "category": facility.pk, "format": "xlsx"},
+            )
+        )
+    assert rows[0][0] == "编号"
+    # The board lists the dispatcher's community: A and F are its facility orders.
+    assert {r[0] for r in rows[1:]} == {month.a.reference, month.f.reference}
+    # Longer than the limit: an export job of kind "board", run in the asker's scope.
+    settings.SIDAN_EXPORT_SYNC_MAX_ROWS = 1
+    with clock.travel_to(NOW):
+        response = client.get(reverse("orders:staff_board"), {"queue": "all", "format": "xlsx"})
+    job = ExportJob.objects.get()
+    assert response.status_code == 302 and job.kind == "board" and job.params["queue"] == "all"
+    with clock.travel_to(NOW):
+        assert exports.run(job.pk) == "done"
+    job.refresh_from_db()
+    assert job.rows_done == job.rows_total >= 2
+    # 本片工单 of a grid worker exports too; a user without a board gets 404.
+    client.force_login(w.property_manager)
+    with clock.travel_to(NOW):
+        assert client.get(reverse("orders:staff_board"), {"format": "xlsx"}).status_code == 404
+        patch = client.get(reverse("orders:staff_patch"), {"queue": "all", "format": "xlsx"})
+    assert patch.status_code in (200, 302)
