@@ -90,6 +90,11 @@ PAGES = [
     ("wall", "community wall", None, "/wall/LX01/"),
     ("due_visits", "due visits (grid worker)", "demo_grid_worker", "/grids/visits/due/"),
     ("risk", "risk list (dispatcher)", "demo_dispatcher", "/grids/disputes/"),
+    # The dashboards read the rollup (bench/dash_bench.py times them on a filled one).
+    ("stats", "street overview (dashboards)", "demo_street", "/staff/stats/"),
+    ("stats_ranking", "monthly ranking", "demo_street", "/staff/stats/ranking/"),
+    ("stats_orders", "orders behind a figure", "demo_street", "/staff/stats/orders/"),
+    ("stats_mine", "my figures (property manager)", "demo_property", "/staff/stats/mine/"),
     ("pool_member", "open pool (party member)", "demo_party_member", "/staff/pool/"),
     ("pool_dispatcher", "open pool (dispatcher)", "demo_dispatcher", "/staff/pool/"),
     ("units", "member units (dispatcher)", "demo_dispatcher", "/staff/units/"),
