@@ -105,10 +105,15 @@ def test_matching_a_demand_makes_a_project_and_marks_the_demand(world):
 
 
 def test_only_the_communitys_dispatchers_match_and_list_demands(world):
+    from tests.orders.units_helpers import second_unit
+
     res = resource(world)
+    # A liaison claims only with their own unit's resources (test_units_pages covers the
+    # claim itself): another unit's liaison is refused.
+    _unit, other_liaison = second_unit(world)
     with pytest.raises(UnitError):
         services.project_create(
-            actor=world.unit_liaison,
+            actor=other_liaison,
             resource_id=res.pk,
             community=world.community,
             title="x",
