@@ -249,6 +249,7 @@ def load_orders(total: int, rng: random.Random) -> None:
         "show_on_wall",
         "wall_hidden",
         "wall_text",
+        "dispatch_stage",
     ]
     if has_scope:
         columns += ["community_id", "street_id"]
@@ -578,6 +579,7 @@ def load_orders(total: int, rng: random.Random) -> None:
                     True,
                     False,
                     "",
+                    0,
                 ]
                 if has_scope:
                     row += [community_id, ids[street_code]]

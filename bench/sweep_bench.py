@@ -139,6 +139,7 @@ COLUMNS = [
     "show_on_wall",
     "wall_hidden",
     "wall_text",
+    "dispatch_stage",
 ]
 
 
@@ -244,7 +245,7 @@ def load(area, pm, category) -> None:
                         None,
                         now,
                     ]
-                copy.write_row(row + [False, False, ""])
+                copy.write_row(row + [False, False, "", 0])
         cursor.execute("ANALYZE orders_order")
     print(f"loaded {TOTAL:,} orders in {time.monotonic() - started:.1f}s")
 

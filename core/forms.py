@@ -14,6 +14,8 @@ import re
 from django import forms
 from django.core import validators
 from django.core.exceptions import ValidationError
+from django.utils.html import conditional_escape
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 # "称呼（选填）" → "称呼"; "照片（选填，最多 3 张）" → "照片"; "Name (optional)" → "Name".
@@ -69,13 +71,55 @@ def _worded_validator(validator, what: str):
     return validator
 
 
+def _attrs_html(attrs: dict) -> str:
+    """Django's ``attrs.html``: ``True`` → the bare name, ``False`` → left out."""
+    out = []
+    for name, value in attrs.items():
+        if value is False or value is None:
+            continue
+        out.append(f" {name}" if value is True else f' {name}="{conditional_escape(value)}"')
+    return "".join(out)
+
+
+class QuickSelect(forms.Select):
+    """``forms.Select`` drawn in Python: the same HTML as Django's ``select.html`` (option
+    groups, the first match selected, every attribute), without rendering a template per
+    option. A board's five filter selects took 2 ms a request through the templates."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        final = self.build_attrs(self.attrs, attrs)
+        chosen = set(self.format_value(value))
+        has_selected = False
+        parts = [f'<select name="{conditional_escape(name)}"{_attrs_html(final)}>']
+        for group_value, group_label in self.choices:
+            if isinstance(group_label, (list, tuple)):
+                parts.append(f'\n  <optgroup label="{conditional_escape(group_value)}">')
+                choices, closing = group_label, "\n  </optgroup>"
+            else:
+                choices, closing = [(group_value, group_label)], ""
+            for option_value, option_label in choices:
+                option_value = "" if option_value is None else str(option_value)
+                selected = not has_selected and option_value in chosen
+                has_selected |= selected
+                parts.append(
+                    f'\n  <option value="{conditional_escape(option_value)}"'
+                    f"{' selected' if selected else ''}>{conditional_escape(option_label)}</option>"
+                )
+            parts.append(closing)
+        parts.append("\n</select>")
+        return mark_safe("".join(parts))
+
+
 class ProductWording:
-    """Mixin for a form class: its fields' stock messages become the product's."""
+    """Mixin for a form class: its fields' stock messages become the product's, and its
+    plain selects are drawn by ``QuickSelect``."""
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         for name, field in self.fields.items():
             word(field, name)
+            if type(field.widget) is forms.Select:
+                field.widget.__class__ = QuickSelect
 
 
 class Form(ProductWording, forms.Form):

@@ -79,6 +79,9 @@ class Area(models.Model):
         verbose_name = _("区域")
         verbose_name_plural = _("区域")
         ordering = ["path"]
+        # The communities (or grids) of a street or of the whole city, in tree order: the
+        # resident form's community list, the board's places, a unit's communities.
+        indexes = [models.Index(fields=["level", "path"], name="area_level_path")]
         constraints = [
             models.CheckConstraint(
                 condition=Q(level__gte=1, level__lte=5), name="area_level_range"

@@ -113,6 +113,11 @@ if env.str("DATABASE_URL", default=""):
     DATABASES = {"default": env.db("DATABASE_URL")}
     DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("DB_CONN_MAX_AGE", default=60))
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    if "postgresql" in DATABASES["default"]["ENGINE"]:
+        # Every page runs short indexed statements; PostgreSQL's JIT compiles a plan whose
+        # estimated cost is high (a correlated EXISTS over the area tree, say) for 100-200 ms
+        # before running it for 1 ms. Off for the application's sessions (docs/scale.md).
+        DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
     if env.bool("SIDAN_DB_POOL", default=False) and "postgresql" in DATABASES["default"]["ENGINE"]:
         # psycopg's connection pool, one per process (docs/deployment.md); Django requires
         # persistent connections off when pooling.

@@ -275,7 +275,9 @@ class MergeForm(ActionForm):
         """``originals``: the orders the user may name as the original (their scope)."""
         order = kwargs.get("order")
         if order is not None and order.repeat_of_id:
-            kwargs.setdefault("initial", {}).setdefault("original", order.repeat_of.reference)
+            # The detail's selector annotates the reference (no query for the original).
+            reference = getattr(order, "repeat_of_reference", None) or order.repeat_of.reference
+            kwargs.setdefault("initial", {}).setdefault("original", reference)
         super().__init__(*args, **kwargs)
         self.originals = originals
 

@@ -10,12 +10,12 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import path
 from django.views.decorators.http import require_GET
 
+from core.paging import LatePaginator
 from orders import selectors
 from orders.forms.staff import (
     BoardFilterForm,
@@ -48,7 +48,7 @@ def board(request: HttpRequest) -> HttpResponse:
     form = BoardFilterForm(request.GET, grids=grids)
     filters = form.filters()
     counts = counts_context(community=community)
-    paginator = Paginator(
+    paginator = LatePaginator(
         selectors.board_orders(community=community, filters=filters), selectors.BOARD_PAGE_SIZE
     )
     known = selectors.board_count_for(counts=counts["counts"], filters=filters)

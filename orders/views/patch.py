@@ -8,12 +8,12 @@ from __future__ import annotations
 from dataclasses import replace
 
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import path
 from django.views.decorators.http import require_GET
 
+from core.paging import LatePaginator
 from orders import selectors
 from orders.forms.staff import BoardFilterForm
 from orders.selectors.patch import (
@@ -39,7 +39,7 @@ def patch_list(request: HttpRequest) -> HttpResponse:
     form = BoardFilterForm(request.GET, grids=patch_grids(user=request.user))
     queue = request.GET.get("queue", "")
     filters = replace(form.filters(), queue=queue if queue in PATCH_QUEUES else "open")
-    paginator = Paginator(patch_orders(user=request.user, filters=filters), PATCH_PAGE_SIZE)
+    paginator = LatePaginator(patch_orders(user=request.user, filters=filters), PATCH_PAGE_SIZE)
     page = paginator.get_page(request.GET.get("page"))
     # An overview: descriptions scrubbed of contact details (the detail decides the rest).
     for order in page.object_list:
