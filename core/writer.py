@@ -357,8 +357,8 @@ def _chunks(rows: list, width: int) -> Iterator[list]:
 
 
 def _insert_many(model: type[models.Model], rows: list[models.Model]) -> None:
-    """Insert ``rows``: on PostgreSQL one ``INSERT … VALUES`` (returning the ids of rows
-    that have none), elsewhere ``bulk_create``."""
+    """Insert ``rows``: on PostgreSQL one ``INSERT … SELECT * FROM unnest(…)`` (returning
+    the ids of rows that have none, in the rows' order), elsewhere ``bulk_create``."""
     connection = transaction.get_connection()
     if connection.vendor != "postgresql":
         model.objects.bulk_create(rows)
@@ -375,16 +375,16 @@ def _insert_many(model: type[models.Model], rows: list[models.Model]) -> None:
         ]
         convert = [(f.attname, _converter(f, connection)) for f in fields]
         columns = ", ".join(qn(f.column) for f in fields)
-        row_sql = "(" + ", ".join(["%s"] * len(fields)) + ")"
-        for chunk in _chunks(group, len(fields)):
-            params: list[Any] = []
+        arrays = ", ".join(f"%s::{f.db_type(connection)}[]" for f in fields)
+        for chunk in _chunks(group, 1):
             for row in chunk:
                 for f in stamped:
                     f.pre_save(row, add=True)
-                params.extend(conv(getattr(row, attname)) for attname, conv in convert)
+            # One array per column (``unnest``): a short statement whatever the batch, so
+            # the driver does not re-parse a statement with thousands of placeholders.
+            params = [[conv(getattr(row, attname)) for row in chunk] for attname, conv in convert]
             sql = (
-                f"INSERT INTO {qn(model._meta.db_table)} ({columns})"
-                f" VALUES {', '.join([row_sql] * len(chunk))}"
+                f"INSERT INTO {qn(model._meta.db_table)} ({columns}) SELECT * FROM unnest({arrays})"
             )
             if not with_pk:
                 sql += f" RETURNING {qn(pk.column)}"
@@ -398,7 +398,7 @@ def _insert_many(model: type[models.Model], rows: list[models.Model]) -> None:
 
 
 def _update_many(model: type[models.Model], rows: list[models.Model], names: tuple) -> None:
-    """Write ``names`` of ``rows``: on PostgreSQL one ``UPDATE … FROM (VALUES …)``, elsewhere
+    """Write ``names`` of ``rows``: on PostgreSQL one ``UPDATE … FROM unnest(…)``, elsewhere
     ``bulk_update`` (its ``CASE WHEN`` per column costs Python time that grows with the batch)."""
     connection = transaction.get_connection()
     if connection.vendor != "postgresql":
@@ -408,18 +408,16 @@ def _update_many(model: type[models.Model], rows: list[models.Model], names: tup
     pk = model._meta.pk
     fields = [model._meta.get_field(name) for name in names]
     casts = [pk.db_type(connection)] + [f.db_type(connection) for f in fields]
-    row_sql = "(" + ", ".join(f"%s::{cast}" for cast in casts) + ")"
+    arrays = ", ".join(f"%s::{cast}[]" for cast in casts)
     columns = [pk.column] + [f.column for f in fields]
     convert = [(f.attname, _converter(f, connection)) for f in fields]
     sets = ", ".join(f"{qn(f.column)} = v.{qn(f.column)}" for f in fields)
-    for chunk in _chunks(rows, len(columns)):
-        params: list[Any] = []
-        for row in chunk:
-            params.append(row.pk)
-            params.extend(conv(getattr(row, attname)) for attname, conv in convert)
+    for chunk in _chunks(rows, 1):
+        params: list[Any] = [[row.pk for row in chunk]]
+        params += [[conv(getattr(row, attname)) for row in chunk] for attname, conv in convert]
         sql = (
             f"UPDATE {qn(model._meta.db_table)} AS t SET {sets}"
-            f" FROM (VALUES {', '.join([row_sql] * len(chunk))})"
+            f" FROM unnest({arrays})"
             f" AS v({', '.join(qn(c) for c in columns)})"
             f" WHERE t.{qn(pk.column)} = v.{qn(pk.column)}"
         )
