@@ -110,9 +110,45 @@ class QuickSelect(forms.Select):
         return mark_safe("".join(parts))
 
 
+class QuickRadioSelect(forms.RadioSelect):
+    """``forms.RadioSelect`` drawn in Python, the same HTML as Django's ``radio.html``
+    (a ``<div>`` per option, the label wrapping the input); flat choices only."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        final = self.build_attrs(self.attrs, attrs)
+        chosen = set(self.format_value(value))
+        base_id = final.get("id")
+        has_selected = False
+        head = f' id="{conditional_escape(base_id)}"' if base_id else ""
+        if final.get("class"):
+            head += f' class="{conditional_escape(final["class"])}"'
+        parts = [f"<div{head}>"]
+        for index, (option_value, option_label) in enumerate(self.choices):
+            option_value = "" if option_value is None else str(option_value)
+            option = dict(final)
+            if base_id:
+                option["id"] = self.id_for_label(base_id, str(index))
+            selected = not has_selected and option_value in chosen
+            has_selected |= selected
+            if selected:
+                option["checked"] = True
+            label_for = f' for="{conditional_escape(option["id"])}"' if base_id else ""
+            parts.append(
+                f'<div>\n    <label{label_for}><input type="radio" name="{conditional_escape(name)}"'
+                f' value="{conditional_escape(option_value)}"{_attrs_html(option)}>\n'
+                f" {conditional_escape(option_label)}</label>\n\n</div>"
+            )
+        parts.append("\n</div>")
+        return mark_safe("".join(parts))
+
+
+def _grouped(field: forms.Field) -> bool:
+    return any(isinstance(label, (list, tuple)) for _value, label in field.widget.choices)
+
+
 class ProductWording:
     """Mixin for a form class: its fields' stock messages become the product's, and its
-    plain selects are drawn by ``QuickSelect``."""
+    plain selects and radio buttons are drawn by ``QuickSelect`` / ``QuickRadioSelect``."""
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -120,6 +156,8 @@ class ProductWording:
             word(field, name)
             if type(field.widget) is forms.Select:
                 field.widget.__class__ = QuickSelect
+            elif type(field.widget) is forms.RadioSelect and not _grouped(field):
+                field.widget.__class__ = QuickRadioSelect
 
 
 class Form(ProductWording, forms.Form):

@@ -114,10 +114,15 @@ if env.str("DATABASE_URL", default=""):
     DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("DB_CONN_MAX_AGE", default=60))
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
     if "postgresql" in DATABASES["default"]["ENGINE"]:
-        # Every page runs short indexed statements; PostgreSQL's JIT compiles a plan whose
-        # estimated cost is high (a correlated EXISTS over the area tree, say) for 100-200 ms
-        # before running it for 1 ms. Off for the application's sessions (docs/scale.md).
-        DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
+        # The application's sessions (docs/scale.md): every page runs short indexed
+        # statements on data that sits in memory. JIT off — it compiled a plan whose
+        # estimated cost was high (a correlated EXISTS over the area tree) for 100-200 ms
+        # before running it for 1 ms; random_page_cost 1.1 (SSD, cached) — at the default 4
+        # the planner read every pending callback of the city rather than probing the
+        # community's 60 orders by index.
+        DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
+            "options", env.str("SIDAN_PG_OPTIONS", default="-c jit=off -c random_page_cost=1.1")
+        )
     if env.bool("SIDAN_DB_POOL", default=False) and "postgresql" in DATABASES["default"]["ENGINE"]:
         # psycopg's connection pool, one per process (docs/deployment.md); Django requires
         # persistent connections off when pooling.
