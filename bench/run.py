@@ -81,6 +81,12 @@ PAGES = [
     ("patch", "patch list (grid worker)", "demo_grid_worker", "/staff/patch/"),
     ("patch_all", "patch list, all (property)", "demo_property", "/staff/patch/?queue=all"),
     ("inbox", "handler inbox", "demo_property", "/staff/inbox/"),
+    (
+        "inbox_section",
+        "handler inbox, one section paged",
+        "demo_property",
+        "/staff/inbox/?section=in_progress",
+    ),
     ("department", "department inbox (whistles)", "demo_market", "/staff/department/"),
     ("unit_work", "unit co-handling and claims", "demo_unit", "/staff/unit/"),
     ("intake", "intake form GET", "demo_dispatcher", "/staff/intake/"),

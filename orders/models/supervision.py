@@ -49,6 +49,15 @@ class SupervisionItem(models.Model):
         verbose_name = _("督办事项")
         verbose_name_plural = _("督办事项")
         ordering = ["-raised_at", "-id"]
+        # The street's open items, oldest first (supervision list): the closed history
+        # is not walked (docs/scale.md).
+        indexes = [
+            models.Index(
+                fields=["raised_at", "id"],
+                condition=Q(resolved_at__isnull=True),
+                name="supervision_open_raised",
+            )
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["order", "kind"],

@@ -12,9 +12,11 @@ from typing import Any
 from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import (
     Case,
+    CharField,
     Count,
     F,
     IntegerField,
+    Max,
     OuterRef,
     Prefetch,
     Q,
@@ -22,7 +24,9 @@ from django.db.models import (
     Subquery,
     Value,
     When,
+    Window,
 )
+from django.db.models.functions import RowNumber
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -42,7 +46,7 @@ from orders.lifecycle import (
 from orders.models import Order, OrderEvent, OrderPhoto, PhotoKind, Urgency
 
 # Imported after the package defined it: ``orders.selectors`` re-exports this module at its end.
-from orders.selectors.scope import orders_for_user, with_version
+from orders.selectors.scope import orders_for_user
 
 BOARD_PAGE_SIZE = 25
 
@@ -451,22 +455,74 @@ def handler_q(*, user: AbstractBaseUser) -> Q:
     return q
 
 
-def inbox_for_user(*, user: AbstractBaseUser) -> list[dict]:
-    """The handler's inbox, by section, most urgent first — one query."""
-    statuses = [s for _label, group in INBOX_SECTIONS.values() for s in group]
-    rows = list(
-        with_version(Order.objects.filter(handler_q(user=user), status__in=statuses))
-        .select_related("category", "area", "handler_user", "handler_unit")
-        .order_by("sign_due_at", "resolve_due_at", "placed_at", "id")
+# The inbox shows each section's most urgent orders; "all of them" pages one section.
+INBOX_SHOWN = 10
+INBOX_PAGE_SIZE = 25
+INBOX_ORDERING = ("sign_due_at", "resolve_due_at", "placed_at", "id")
+
+
+def _section_of() -> Case:
+    return Case(
+        *[When(status__in=group, then=Value(key)) for key, (_l, group) in INBOX_SECTIONS.items()],
+        output_field=CharField(),
     )
+
+
+def inbox_orders(*, user: AbstractBaseUser, section: str) -> QuerySet[Order]:
+    """One section of the handler's inbox, most urgent first (for its own pages)."""
+    _label, group = INBOX_SECTIONS[section]
+    return (
+        Order.objects.filter(handler_q(user=user), status__in=group)
+        .select_related("category", "area", "handler_user", "handler_unit")
+        .order_by(*INBOX_ORDERING)
+    )
+
+
+def inbox_for_user(*, user: AbstractBaseUser, shown: int = INBOX_SHOWN) -> list[dict]:
+    """The handler's inbox by section: each section's ``shown`` most urgent orders and its
+    total — ONE query (a window numbers the rows of each section), whatever the backlog.
+    Each order carries ``version`` (``add_versions``)."""
+    statuses = [s for _label, group in INBOX_SECTIONS.values() for s in group]
+    section = _section_of()
+    rows = list(
+        Order.objects.filter(handler_q(user=user), status__in=statuses)
+        .annotate(
+            section_key=section,
+            section_total=Window(Count("id"), partition_by=[section]),
+            section_rank=Window(
+                RowNumber(), partition_by=[section], order_by=[F(f) for f in INBOX_ORDERING]
+            ),
+        )
+        .filter(section_rank__lte=shown)
+        .select_related("category", "area", "handler_user", "handler_unit")
+        .order_by(*INBOX_ORDERING)
+    )
+    add_versions(rows)
     return [
         {
             "key": key,
             "label": label,
-            "orders": [o for o in rows if o.status in group],
+            "orders": [o for o in rows if o.section_key == key],
+            "total": next((o.section_total for o in rows if o.section_key == key), 0),
         }
-        for key, (label, group) in INBOX_SECTIONS.items()
+        for key, (label, _group) in INBOX_SECTIONS.items()
     ]
+
+
+def add_versions(orders: list[Order]) -> None:
+    """Set ``version`` (services.order_version) on ``orders`` — one query for the rows
+    shown, rather than a correlated subquery over the whole backlog."""
+    if not orders:
+        return
+    latest = dict(
+        OrderEvent.objects.filter(order_id__in=[o.pk for o in orders])
+        .exclude(to_status="")
+        .values("order_id")
+        .annotate(v=Max("id"))
+        .values_list("order_id", "v")
+    )
+    for order in orders:
+        order.version = latest.get(order.pk, 0)
 
 
 # --- intake ---------------------------------------------------------------------------

@@ -244,3 +244,40 @@ def test_navigation_and_home_link_the_staff_pages_by_role(world, client):
     client.force_login(world.property_manager)
     html = client.get("/").content.decode()
     assert 'href="/staff/inbox/"' in html and 'href="/staff/board/"' not in html
+
+
+def _inbox_queries(client, path=INBOX) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(path).status_code == 200
+    return len(ctx.captured_queries)
+
+
+def test_a_long_inbox_shows_each_sections_most_urgent_and_pages_the_rest(world, client):
+    from orders.selectors.staff import INBOX_SHOWN
+
+    orders = [signed(world) for _ in range(INBOX_SHOWN + 2)]
+    to_sign = dispatched(world)
+    client.force_login(world.property_manager)
+    small_count = None
+    html = client.get(INBOX).content.decode()
+    doing = html.split('data-section="in_progress"')[1].split("</section>")[0]
+    # The most urgent (soonest resolution due) first, the total in the badge.
+    assert doing.count("data-order=") == INBOX_SHOWN
+    assert f"<span class=\"badge\" data-total>{INBOX_SHOWN + 2}</span>" in doing
+    assert f"查看全部 {INBOX_SHOWN + 2} 张" in doing and "?section=in_progress" in doing
+    assert to_sign.reference in html.split('data-section="to_sign"')[1].split("</section>")[0]
+    # Every order of the section, on its own page, each with the sign form's version.
+    full = client.get(INBOX + "?section=in_progress").content.decode()
+    assert all(o.reference in full for o in orders) and 'data-section="to_sign"' not in full
+    assert "返回我的待办" in full
+    # An unknown section is the whole inbox, never an error.
+    assert client.get(INBOX + "?section=nope").status_code == 200
+    # The query count does not grow with the backlog.
+    small_count = _inbox_queries(client)
+    for _ in range(5):
+        signed(world)
+    assert _inbox_queries(client) == small_count
+    assert _inbox_queries(client, INBOX + "?section=in_progress") <= small_count + 1
