@@ -20,6 +20,6 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name='order',
-            index=models.Index(fields=['community', 'placed_at', 'id'], include=('status', 'urgency', 'queue_reason', 'dispatch_due_at', 'sign_due_at', 'resolve_due_at'), name='order_comm_placed'),
+            index=models.Index(fields=['community', 'placed_at', 'id'], include=('status', 'urgency', 'queue_reason', 'dispatch_due_at', 'sign_due_at', 'resolve_due_at', 'rating', 'resolved_at'), name='order_comm_placed'),
         ),
     ]

@@ -274,9 +274,9 @@ class Order(models.Model):
                 fields=["community", "status", "queue_reason", "placed_at", "id"],
                 name="order_comm_status_queue",
             ),
-            # Newest first, and the board's default order (overdue, urgency, age): the
-            # included columns are what that order reads, so sorting a community's whole
-            # history for one page is an index-only scan (docs/scale.md).
+            # Newest first, the board's default order (overdue, urgency, age) and the
+            # wall's counts: the included columns are what they read, so sorting or
+            # counting a community's whole history is an index-only scan (docs/scale.md).
             models.Index(
                 fields=["community", "placed_at", "id"],
                 include=[
@@ -286,6 +286,8 @@ class Order(models.Model):
                     "dispatch_due_at",
                     "sign_due_at",
                     "resolve_due_at",
+                    "rating",
+                    "resolved_at",
                 ],
                 name="order_comm_placed",
             ),
