@@ -175,14 +175,17 @@ def test_navigation_shows_the_pages_by_role(world, client):
 
 
 def test_countdown_shows_time_left_and_overdue():
+    from orders.templatetags.deadlines import countdown
+
     due = T0 + timedelta(days=1, hours=3)
     with clock.travel_to(T0):
-        assert "剩余 1天3小时" in render_to_string("orders/_countdown.html", {"due": due})
-        soon = render_to_string("orders/_countdown.html", {"due": T0 + timedelta(minutes=90)})
-        assert "即将到期" in soon and "1小时30分钟" in soon
-        late = render_to_string("orders/_countdown.html", {"due": T0 - timedelta(hours=5)})
+        assert "剩余 1天3小时" in countdown(due)
+        soon = countdown(T0 + timedelta(minutes=90))
+        assert "即将到期" in soon and "1小时30分钟" in soon and 'class="countdown due-soon"' in soon
+        late = countdown(T0 - timedelta(hours=5))
         assert "overdue" in late and "已超期" in late and "5小时" in late
-        assert render_to_string("orders/_countdown.html", {"due": None}).strip() == ""
+        assert 'data-due="' in late and 'title="时限 ' in late
+        assert countdown(None) == ""
 
 
 def test_mask_phone():
