@@ -286,8 +286,8 @@ def stop_server(server: subprocess.Popen) -> None:
         os.killpg(server.pid, signal.SIGKILL)
 
 
-def probe(session: Session, path: str, post: dict | None) -> tuple[int, int]:
-    """(status, SQL queries) of one request, without following redirects."""
+def probe(session: Session, path: str, post: dict | None) -> tuple[int, int, int]:
+    """(status, SQL queries, body bytes) of one request, without following redirects."""
 
     class NoRedirect(urllib.request.HTTPRedirectHandler):
         def redirect_request(self, *args, **kwargs):
@@ -302,8 +302,8 @@ def probe(session: Session, path: str, post: dict | None) -> tuple[int, int]:
         response = opener.open(request, timeout=120)
     except urllib.error.HTTPError as error:
         response = error
-    response.read()
-    return response.status, int(response.headers.get("X-Bench-Queries", "-1"))
+    body = response.read()
+    return response.status, int(response.headers.get("X-Bench-Queries", "-1")), len(body)
 
 
 def wrk(path: str, cookie: str, post: dict | None) -> dict:
@@ -385,13 +385,13 @@ def bench_size(n: int) -> dict:
                 sessions[who] = login(who, url)
             session = sessions[who]
             post = submit_form(session, ids, url) if key == "submit" else None
-            status, queries = probe(session, path, post)
+            status, queries, size = probe(session, path, post)
             expected = 302 if post else 200
             if status != expected:
                 raise RuntimeError(f"{label} {path} answered {status}, expected {expected}")
             probe(session, path, post)  # warm the workers' caches
             figures = wrk(path, session.cookie_header(), post)
-            figures.update(label=label, path=path, queries=queries)
+            figures.update(label=label, path=path, queries=queries, kb=size / 1024)
             results[key] = figures
             print(
                 f"  {label:34s} {figures['rps']:8.1f} req/s  p50 {figures['p50']:8.1f} ms  "
@@ -437,7 +437,7 @@ def report(by_size: dict[int, dict], sweep: list[str], started: datetime) -> str
     ]
     head = "| page | " + " | ".join(
         f"req/s {size_label(n)} | p50 ms {size_label(n)} | p99 ms {size_label(n)} | "
-        f"SQL {size_label(n)} | × ceiling {size_label(n)}"
+        f"SQL {size_label(n)} | KB {size_label(n)} | × ceiling {size_label(n)}"
         for n in sorted(by_size)
     )
     if len(by_size) > 1:
@@ -449,7 +449,7 @@ def report(by_size: dict[int, dict], sweep: list[str], started: datetime) -> str
             r = by_size[n].get(key)
             ceiling = by_size[n].get("ceiling", {}).get("rps") or 0
             if r is None:
-                cells += ["—"] * 5
+                cells += ["—"] * 6
                 continue
             ratio = f"{r['rps'] / ceiling:.0%}" if ceiling else "—"
             cells += [
@@ -457,6 +457,7 @@ def report(by_size: dict[int, dict], sweep: list[str], started: datetime) -> str
                 f"{r['p50']:.1f}",
                 f"{r['p99']:.1f}",
                 str(r["queries"]),
+                f"{r.get('kb', 0):.0f}",
                 ratio,
             ]
         if len(by_size) > 1 and key in by_size[small] and key in by_size[big]:
@@ -498,6 +499,14 @@ def report(by_size: dict[int, dict], sweep: list[str], started: datetime) -> str
             if verdicts:
                 lines.append(f"- {label}: " + "; ".join(verdicts))
     if sweep:
+        ten = next((line for line in sweep if "sweep (10,000 due)" in line), "")
+        seconds = re.search(r"in\s+([\d.]+)s", ten)
+        if seconds:
+            took = float(seconds.group(1))
+            lines.append(
+                f"- escalation sweep: 10,000 due orders in {took:.1f} s "
+                f"({verdict(took < 10)}, < 10 s)"
+            )
         lines += ["", "Escalation sweep (bench/sweep_bench.py):", "", "```", *sweep, "```"]
     return "\n".join(lines) + "\n"
 
