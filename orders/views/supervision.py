@@ -73,6 +73,7 @@ def supervision_list(request: HttpRequest) -> HttpResponse:
         request.GET.get("page"),
         size=SUPERVISION_PAGE_SIZE,
     )
+    names = {c.pk: c.name for c in communities}
     for item in page.object_list:
         order = item.order
         since = order.signed_at or order.dispatched_at or order.placed_at
@@ -80,6 +81,7 @@ def supervision_list(request: HttpRequest) -> HttpResponse:
             {
                 "item": item,
                 "order": order,
+                "community_name": names.get(order.community_id, ""),
                 "held_since": since,
                 "held_for": now - since,
                 "late": selectors.still_late(item, now=now),
