@@ -134,7 +134,8 @@ class QuickRadioSelect(forms.RadioSelect):
                 option["checked"] = True
             label_for = f' for="{conditional_escape(option["id"])}"' if base_id else ""
             parts.append(
-                f'<div>\n    <label{label_for}><input type="radio" name="{conditional_escape(name)}"'
+                f'<div>\n    <label{label_for}><input type="radio"'
+                f' name="{conditional_escape(name)}"'
                 f' value="{conditional_escape(option_value)}"{_attrs_html(option)}>\n'
                 f" {conditional_escape(option_label)}</label>\n\n</div>"
             )

@@ -63,14 +63,18 @@ def countdown(due: datetime | None) -> SafeString | str:
     state = due_state(due)
     local = timezone.localtime(due)
     if state["overdue"]:
-        css, body = " overdue", format_html(
-            '<span class="badge badge-red">{}</span> {}', _("已超期"), state["span"]
+        css, body = (
+            " overdue",
+            format_html('<span class="badge badge-red">{}</span> {}', _("已超期"), state["span"]),
         )
     elif state["soon"]:
-        css, body = " due-soon", format_html(
-            '<span class="badge badge-amber">{}</span> {}',
-            _("即将到期"),
-            _("剩余 %(span)s") % {"span": state["span"]},
+        css, body = (
+            " due-soon",
+            format_html(
+                '<span class="badge badge-amber">{}</span> {}',
+                _("即将到期"),
+                _("剩余 %(span)s") % {"span": state["span"]},
+            ),
         )
     else:
         css, body = "", _("剩余 %(span)s") % {"span": state["span"]}

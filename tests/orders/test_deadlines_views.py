@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from django.template.loader import render_to_string
 from django.urls import reverse
 
 from core import clock

@@ -266,7 +266,7 @@ def test_a_long_inbox_shows_each_sections_most_urgent_and_pages_the_rest(world, 
     doing = html.split('data-section="in_progress"')[1].split("</section>")[0]
     # The most urgent (soonest resolution due) first, the total in the badge.
     assert doing.count("data-order=") == INBOX_SHOWN
-    assert f"<span class=\"badge\" data-total>{INBOX_SHOWN + 2}</span>" in doing
+    assert f'<span class="badge" data-total>{INBOX_SHOWN + 2}</span>' in doing
     assert f"查看全部 {INBOX_SHOWN + 2} 张" in doing and "?section=in_progress" in doing
     assert to_sign.reference in html.split('data-section="to_sign"')[1].split("</section>")[0]
     # Every order of the section, on its own page, each with the sign form's version.
