@@ -21,15 +21,29 @@ from orders.lifecycle import Action, CoStatus, WhistleStatus
 from orders.models import CoHandler, OrderEvent, Whistle
 
 
+def orders_under_q(*, path: str, level: int, area_id: int, prefix: str = "") -> Q:
+    """Orders whose area lies in the subtree of the area (``path``, ``level``, ``area_id``).
+
+    A street or a community matches the order's own ``street_id`` / ``community_id``
+    (indexed, no join). Further down: the area's community by a scalar subquery (an index
+    condition on ``community_id``) and the areas under it — joining the area of every order
+    to test its path made a grid's list read all 60,000 open orders of the city at
+    1,000,000 (docs/scale.md)."""
+    if level == AreaLevel.STREET:
+        return Q(**{f"{prefix}street_id": area_id})
+    if level == AreaLevel.COMMUNITY:
+        return Q(**{f"{prefix}community_id": area_id})
+    community = ancestor_paths(path)[AreaLevel.COMMUNITY - 1]
+    community_id = Subquery(Area.objects.filter(path=community).values("pk")[:1])
+    under = Area.objects.filter(path__startswith=path).values("pk")
+    return Q(**{f"{prefix}community_id": community_id, f"{prefix}area_id__in": under})
+
+
 def order_area_q(
     user: AbstractBaseUser | AnonymousUser, *, prefix: str = "", roles: Iterable[str] | None = None
 ) -> Q:
-    """Orders in the subtrees of the user's posts (those with ``roles``, or all of them).
-
-    A post on a street or a community matches the order's own ``street_id`` or
-    ``community_id`` (indexed, no join); a post further down matches the orders of its
-    community (``community_id``) whose area lies under the post's path.
-    """
+    """Orders in the subtrees of the user's posts (those with ``roles``, or all of them),
+    each by ``orders_under_q``."""
     access = access_for(user)
     if access.is_superuser:
         return Q()
@@ -41,19 +55,7 @@ def order_area_q(
         if any(path.startswith(r) for r in kept):
             continue
         kept.append(path)
-        if level == AreaLevel.STREET:
-            q |= Q(**{f"{prefix}street_id": area_id})
-        elif level == AreaLevel.COMMUNITY:
-            q |= Q(**{f"{prefix}community_id": area_id})
-        else:
-            # The post's community by a scalar subquery (an index condition on the order's
-            # ``community_id``), then the areas under the post: joining the area of every
-            # order to test its path made a grid's list read all 60,000 open orders of the
-            # city at 1,000,000 (docs/scale.md).
-            community = ancestor_paths(path)[AreaLevel.COMMUNITY - 1]
-            community_id = Subquery(Area.objects.filter(path=community).values("pk")[:1])
-            under = Area.objects.filter(path__startswith=path).values("pk")
-            q |= Q(**{f"{prefix}community_id": community_id, f"{prefix}area_id__in": under})
+        q |= orders_under_q(path=path, level=level, area_id=area_id, prefix=prefix)
     return q
 
 

@@ -222,7 +222,8 @@ def filter_orders(qs: QuerySet[Order], *, filters: BoardFilters) -> QuerySet[Ord
     if filters.category_id:
         qs = qs.filter(category_id=filters.category_id)
     if filters.grid is not None:
-        qs = qs.filter(area__path__startswith=filters.grid.path)
+        grid = filters.grid
+        qs = qs.filter(authority.orders_under_q(path=grid.path, level=grid.level, area_id=grid.pk))
     if filters.tier:
         qs = qs.filter(tier=filters.tier)
     if filters.channel:

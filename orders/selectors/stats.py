@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from grids import access
 from grids.models import Area, AreaLevel, PostRole
+from orders import authority
 from orders import events as ev
 from orders.lifecycle import Action, Status
 from orders.models import Order, OrderEvent, Rating
@@ -125,7 +126,9 @@ def figure_orders(*, area: Area, period: Period, figure: str) -> QuerySet[Order]
     """The orders behind ``figure`` under ``area`` in ``period`` (unknown figure: all
     orders received), with what a list row shows."""
     _label, pick = FIGURE_ORDERS.get(figure, FIGURE_ORDERS["received"])
-    base = Order.objects.filter(area__path__startswith=area.path)
+    base = Order.objects.filter(
+        authority.orders_under_q(path=area.path, level=area.level, area_id=area.pk)
+    )
     return (
         pick(base, period)
         .select_related("category", "area", "handler_user", "handler_unit")

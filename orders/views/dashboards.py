@@ -9,7 +9,6 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import path
@@ -18,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop as N_
 from django.views.decorators.http import require_GET
 
+from core.paging import LatePaginator
 from grids.models import Area, AreaLevel, ancestor_paths
 from orders import stats
 from orders.models import ExportJob, ExportStatus
@@ -183,7 +183,7 @@ def figure_orders(request: HttpRequest) -> HttpResponse:
     qs = listing.orders
     if request.GET.get("format") == "xlsx":
         return exports.respond(request, "figure_orders")
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = LatePaginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "area": listing.area,
         "period": listing.period,
