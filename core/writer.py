@@ -381,7 +381,7 @@ def _insert_many(model: type[models.Model], rows: list[models.Model]) -> None:
                 for f in stamped:
                     f.pre_save(row, add=True)
             # One array per column (``unnest``): a short statement whatever the batch, so
-            # the driver does not re-parse a statement with thousands of placeholders.
+            # psycopg does not re-parse a statement with one parameter per value.
             params = [[conv(getattr(row, attname)) for row in chunk] for attname, conv in convert]
             sql = (
                 f"INSERT INTO {qn(model._meta.db_table)} ({columns}) SELECT * FROM unnest({arrays})"

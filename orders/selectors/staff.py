@@ -16,7 +16,6 @@ from django.db.models import (
     Count,
     F,
     IntegerField,
-    Max,
     OuterRef,
     Prefetch,
     Q,
@@ -31,6 +30,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.paging import LatePaginator
 from core.phones import is_mobile
 from grids import access
 from grids.models import Area, AreaLevel, PostRole, paths_q
@@ -46,7 +46,7 @@ from orders.lifecycle import (
 from orders.models import Order, OrderEvent, OrderPhoto, PhotoKind, Urgency
 
 # Imported after the package defined it: ``orders.selectors`` re-exports this module at its end.
-from orders.selectors.scope import orders_for_user
+from orders.selectors.scope import add_versions, orders_for_user
 
 BOARD_PAGE_SIZE = 25
 
@@ -260,12 +260,17 @@ def filter_orders(qs: QuerySet[Order], *, filters: BoardFilters) -> QuerySet[Ord
         ]
     # The probable repeat's reference by a correlated lookup, not a join: a second
     # ``orders_order`` in the join doubled the statement's planning time.
-    original = Order.objects.filter(pk=OuterRef("repeat_of_id")).values("reference")[:1]
     return (
         qs.select_related("category", "area", "handler_user", "handler_unit")
-        .annotate(repeat_of_reference=Subquery(original))
+        .annotate(repeat_of_reference=linked_order("repeat_of_id", "reference"))
         .order_by(*ordering)
     )
+
+
+def linked_order(key: str, column: str) -> Subquery:
+    """``column`` of the order another one points at through ``key`` (its probable repeat,
+    its merge original), as a correlated lookup: cheaper to plan than a self-join."""
+    return Subquery(Order.objects.filter(pk=OuterRef(key)).values(column)[:1])
 
 
 def board_counts(*, community: Area) -> dict[str, int]:
@@ -323,10 +328,6 @@ class OrderDetail:
     followup_photos: list[OrderPhoto] = field(default_factory=list)
 
 
-def _linked(key: str, column: str) -> Subquery:
-    return Subquery(Order.objects.filter(pk=OuterRef(key)).values(column)[:1])
-
-
 def order_detail_for_user(*, user: AbstractBaseUser, order_id: int) -> OrderDetail:
     """An order with its timeline and photos; 404 outside the user's scope. 3 queries."""
     events = OrderEvent.objects.select_related("actor", "handler_user", "handler_unit").order_by(
@@ -345,9 +346,9 @@ def order_detail_for_user(*, user: AbstractBaseUser, order_id: int) -> OrderDeta
         # The original of a merge or of a probable repeat by correlated lookups, not
         # joins: two more ``orders_order`` in the join tripled the planning time.
         .annotate(
-            duplicate_of_reference=_linked("duplicate_of_id", "reference"),
-            repeat_of_reference=_linked("repeat_of_id", "reference"),
-            repeat_of_phone=_linked("repeat_of_id", "resident_phone"),
+            duplicate_of_reference=linked_order("duplicate_of_id", "reference"),
+            repeat_of_reference=linked_order("repeat_of_id", "reference"),
+            repeat_of_phone=linked_order("repeat_of_id", "resident_phone"),
         )
         .prefetch_related(Prefetch("events", queryset=events), "photos"),
         pk=order_id,
@@ -510,20 +511,15 @@ def inbox_for_user(*, user: AbstractBaseUser, shown: int = INBOX_SHOWN) -> list[
     ]
 
 
-def add_versions(orders: list[Order]) -> None:
-    """Set ``version`` (services.order_version) on ``orders`` — one query for the rows
-    shown, rather than a correlated subquery over the whole backlog."""
-    if not orders:
-        return
-    latest = dict(
-        OrderEvent.objects.filter(order_id__in=[o.pk for o in orders])
-        .exclude(to_status="")
-        .values("order_id")
-        .annotate(v=Max("id"))
-        .values_list("order_id", "v")
-    )
-    for order in orders:
-        order.version = latest.get(order.pk, 0)
+def inbox_section(*, user: AbstractBaseUser, section: str, page: str | None):
+    """One section of the inbox on its own pages: ``(sections, page)`` as the inbox
+    template takes them (``section`` must be a key of ``INBOX_SECTIONS``)."""
+    paginator = LatePaginator(inbox_orders(user=user, section=section), INBOX_PAGE_SIZE)
+    current = paginator.get_page(page)
+    rows = list(current.object_list)
+    add_versions(rows)
+    label, _group = INBOX_SECTIONS[section]
+    return [{"key": section, "label": label, "orders": rows, "total": paginator.count}], current
 
 
 # --- intake ---------------------------------------------------------------------------

@@ -14,10 +14,9 @@ from django.shortcuts import render
 from django.urls import path
 from django.views.decorators.http import require_GET
 
-from core.paging import LatePaginator
 from grids import access
 from orders import selectors
-from orders.selectors.staff import INBOX_PAGE_SIZE, INBOX_SECTIONS, add_versions, inbox_orders
+from orders.selectors.staff import INBOX_SECTIONS, inbox_section
 
 
 def render_inbox(request: HttpRequest, *, error: str = "") -> HttpResponse:
@@ -25,15 +24,9 @@ def render_inbox(request: HttpRequest, *, error: str = "") -> HttpResponse:
     context: dict = {"error": error, "page": None}
     section = request.GET.get("section", "")
     if section in INBOX_SECTIONS:
-        paginator = LatePaginator(inbox_orders(user=request.user, section=section), INBOX_PAGE_SIZE)
-        page = paginator.get_page(request.GET.get("page"))
-        rows = list(page.object_list)
-        add_versions(rows)
-        label, _group = INBOX_SECTIONS[section]
-        context["sections"] = [
-            {"key": section, "label": label, "orders": rows, "total": paginator.count}
-        ]
-        context["page"] = page
+        context["sections"], context["page"] = inbox_section(
+            user=request.user, section=section, page=request.GET.get("page")
+        )
     else:
         context["sections"] = selectors.inbox_for_user(user=request.user)
     template = "orders/staff/inbox.html#sections" if request.htmx else "orders/staff/inbox.html"
